@@ -1,0 +1,201 @@
+"""Check a contract case against a target in every selected browser profile.
+
+The exchanges are shared: profiles that would send the same request get the
+same response from a per-case cache, so checking three engines costs one set
+of requests. No pytest here; the plugin turns :class:`CaseResult` into test
+outcomes and reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+from .contract import ContractCase, CorsContract
+from .exchange import Exchange, FetchRequest, HttpRequest, HttpResponse
+from .profiles import PROFILES, BrowserProfile
+from .simulation import ActualRequestWithheld, BrowserVerdict, Send, simulate_fetch
+from .verdict import ACAO, ACMA, AUTHORIZATION_UNDER_WILDCARD, parse_max_age
+
+SAFE_ACTUAL_METHODS = frozenset({"GET", "HEAD"})
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One way a case broke its contract; ``kind`` is ``blocked``, ``allowed``, ``expose``, ``max-age`` or ``vary``."""
+
+    kind: str
+    summary: str
+    profiles: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    case: ContractCase
+    url: str
+    verdicts: Tuple[BrowserVerdict, ...]
+    problems: Tuple[Problem, ...]
+    notes: Tuple[str, ...] = ()
+    spec_warning: Optional[str] = None
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+    @property
+    def exchanges(self) -> Tuple[Exchange, ...]:
+        """Every distinct exchange any profile made, in first-seen order."""
+        seen: Dict[Tuple[str, HttpRequest], Exchange] = {}
+        for verdict in self.verdicts:
+            for exchange in verdict.exchanges:
+                seen.setdefault((exchange.kind, exchange.request), exchange)
+        return tuple(seen.values())
+
+    @property
+    def blocking_profiles(self) -> Tuple[str, ...]:
+        return tuple(v.profile for v in self.verdicts if not v.allowed)
+
+    @property
+    def actual_withheld(self) -> bool:
+        return any(v.actual_withheld for v in self.verdicts)
+
+
+class CachingSender:
+    """Memoises exchanges within one case so every profile sees the same server answer."""
+
+    def __init__(self, send: Send, *, withhold_unsafe: bool) -> None:
+        self._send = send
+        self._withhold = withhold_unsafe
+        self._cache: Dict[HttpRequest, HttpResponse] = {}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._withhold and request.method != "OPTIONS" and request.method.upper() not in SAFE_ACTUAL_METHODS:
+            raise ActualRequestWithheld(request.url)
+        cached = self._cache.get(request)
+        if cached is None:
+            cached = self._send(request)
+            self._cache[request] = cached
+        return cached
+
+
+def fetch_for(case: ContractCase, base_url: str) -> FetchRequest:
+    contract = case.contract
+    return FetchRequest(
+        url=base_url.rstrip("/") + contract.path,
+        origin=case.origin,
+        method=case.method,
+        headers=contract.request_headers,
+        credentials=contract.credentials,
+        body=contract.body,
+    )
+
+
+def _vary_lists_origin(response: HttpResponse) -> bool:
+    items = {item.strip().lower() for item in (response.header("Vary") or "").split(",")}
+    return "origin" in items or "*" in items
+
+
+def _allow_problems(contract: CorsContract, verdicts: Sequence[BrowserVerdict]) -> List[Problem]:
+    problems: List[Problem] = []
+    blocked = [v for v in verdicts if not v.allowed]
+    if blocked:
+        names = tuple(v.profile for v in blocked)
+        problems.append(Problem("blocked", f"blocked by {', '.join(PROFILES[n].display_name for n in names)}", names))
+        return problems
+    for header in contract.expose_headers:
+        missing = tuple(
+            v.profile for v in verdicts if not v.actual_withheld and header.lower() not in v.readable_headers
+        )
+        if missing:
+            problems.append(
+                Problem("expose", f"JavaScript cannot read response header {header!r}", missing)
+            )
+    first = verdicts[0]
+    if contract.max_age is not None and first.preflight is not None:
+        declared = parse_max_age(first.preflight.response.header_lines(ACMA))
+        if not contract.max_age.accepts(declared):
+            shown = first.preflight.response.header(ACMA)
+            problems.append(
+                Problem(
+                    "max-age",
+                    f"Access-Control-Max-Age is {shown!r}, expected {contract.max_age.describe()}"
+                    if shown is not None
+                    else f"Access-Control-Max-Age is missing, expected {contract.max_age.describe()}",
+                )
+            )
+    actual = first.actual
+    if contract.vary and actual is not None:
+        acao = actual.response.header(ACAO)
+        if acao is not None and acao.strip() != "*" and not _vary_lists_origin(actual.response):
+            problems.append(
+                Problem(
+                    "vary",
+                    f"the response allows {acao.strip()!r} but its Vary header does not list Origin "
+                    "(a shared cache can serve this origin's answer to another)",
+                )
+            )
+    return problems
+
+
+def check_case(
+    case: ContractCase,
+    send: Send,
+    base_url: str,
+    profiles: Sequence[BrowserProfile],
+    *,
+    withhold_unsafe: bool = False,
+) -> CaseResult:
+    """Run one case in every profile; network faults propagate as TransportError."""
+    sender = CachingSender(send, withhold_unsafe=withhold_unsafe)
+    fetch = fetch_for(case, base_url)
+    verdicts = tuple(simulate_fetch(fetch, profile, sender) for profile in profiles)
+    problems: List[Problem] = []
+    notes: List[str] = []
+    spec_warning: Optional[str] = None
+    if case.expect_allowed:
+        problems = _allow_problems(case.contract, verdicts)
+        if not problems and "spec" not in {p.name for p in profiles}:
+            spec = simulate_fetch(fetch, PROFILES["spec"], sender)
+            if not spec.allowed:
+                reason = (
+                    "Authorization is covered by 'Access-Control-Allow-Headers: *' only by a browser "
+                    "deprecation; list Authorization explicitly"
+                    if any(AUTHORIZATION_UNDER_WILDCARD in v.warnings for v in verdicts)
+                    else spec.message
+                )
+                spec_warning = (
+                    f"{case.contract.name} [{case.id}]: allowed by every selected browser, but the Fetch "
+                    f"standard blocks it: {reason} (use --cors-browser spec to make this fail)"
+                )
+        if contract_max_age_unchecked(case, verdicts):
+            notes.append("max_age not checked: this request needs no preflight, so no preflight response exists")
+    else:
+        allowed = tuple(v.profile for v in verdicts if v.allowed and not v.actual_withheld)
+        if allowed:
+            problems.append(
+                Problem(
+                    "allowed",
+                    f"origin {case.origin} can read the response in {', '.join(PROFILES[n].display_name for n in allowed)}, "
+                    "but the contract says it must be blocked",
+                    allowed,
+                )
+            )
+        elif any(v.actual_withheld and v.allowed for v in verdicts):
+            problems.append(
+                Problem(
+                    "allowed",
+                    f"the preflight allows origin {case.origin}, which the contract says must be blocked "
+                    "(the actual request was not sent: pass --cors-send-unsafe to send it)",
+                    tuple(v.profile for v in verdicts if v.allowed),
+                )
+            )
+    if any(v.actual_withheld for v in verdicts):
+        notes.append(
+            f"the actual {case.method} request was not sent to the live URL (it could change data); "
+            "only the preflight was checked. Pass --cors-send-unsafe to send it."
+        )
+    return CaseResult(case, fetch.url, verdicts, tuple(problems), tuple(notes), spec_warning)
+
+
+def contract_max_age_unchecked(case: ContractCase, verdicts: Sequence[BrowserVerdict]) -> bool:
+    return case.contract.max_age is not None and all(v.preflight is None for v in verdicts)

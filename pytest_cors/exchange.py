@@ -1,0 +1,99 @@
+"""HTTP requests and responses as plain values.
+
+The verdict engine never touches a socket: transports turn these values into
+real traffic and back. Headers are kept as ordered ``(name, value)`` pairs with
+duplicates preserved, because CORS verdicts depend on how many
+``Access-Control-Allow-Origin`` lines arrived, not only on their values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Optional, Sequence, Tuple, Union
+from urllib.parse import urlsplit
+
+HeaderPairs = Tuple[Tuple[str, str], ...]
+HeadersInput = Union[Mapping[str, str], Iterable[Tuple[str, str]], None]
+
+
+def header_pairs(headers: HeadersInput) -> HeaderPairs:
+    """Normalise any header collection to an ordered tuple of pairs."""
+    if headers is None:
+        return ()
+    if isinstance(headers, Mapping):
+        return tuple((str(k), str(v)) for k, v in headers.items())
+    return tuple((str(k), str(v)) for k, v in headers)
+
+
+def _values(headers: HeaderPairs, name: str) -> list[str]:
+    wanted = name.lower()
+    return [value for key, value in headers if key.lower() == wanted]
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    """One request exactly as it goes on the wire."""
+
+    method: str
+    url: str
+    headers: HeaderPairs = ()
+    body: Optional[bytes] = None
+
+    def header(self, name: str) -> Optional[str]:
+        values = _values(self.headers, name)
+        return ", ".join(values) if values else None
+
+    @property
+    def path(self) -> str:
+        parts = urlsplit(self.url)
+        return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    """One response as it came off the wire (redirects are never followed)."""
+
+    status: int
+    headers: HeaderPairs = ()
+    reason: str = ""
+
+    def header_lines(self, name: str) -> list[str]:
+        """Every line of a header, in arrival order."""
+        return _values(self.headers, name)
+
+    def header(self, name: str) -> Optional[str]:
+        """The header as a browser's network layer sees it: lines joined by ``, ``."""
+        values = self.header_lines(name)
+        return ", ".join(values) if values else None
+
+    def has_header(self, name: str) -> bool:
+        return bool(self.header_lines(name))
+
+    @property
+    def is_redirect(self) -> bool:
+        return self.status in (301, 302, 303, 307, 308)
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """A request and the response it got; ``kind`` is ``preflight`` or ``actual``."""
+
+    kind: str
+    request: HttpRequest
+    response: HttpResponse
+
+
+@dataclass(frozen=True)
+class FetchRequest:
+    """What a page's script asks for: ``fetch(url, {method, headers, credentials, body})``.
+
+    ``origin`` is the serialized origin of the page making the call.
+    ``method`` is as the script wrote it; the engine normalises it as Fetch does.
+    """
+
+    url: str
+    origin: str
+    method: str = "GET"
+    headers: HeaderPairs = ()
+    credentials: bool = False
+    body: Optional[Union[str, bytes]] = None

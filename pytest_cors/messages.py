@@ -1,0 +1,172 @@
+"""Console messages, quoted exactly as each engine prints them.
+
+Users search for these strings; a report that prints the browser's own words
+lets them connect a test failure to what they saw in DevTools. Templates come
+from ``shared/docs/browser-cors-messages.md`` (Chromium 156, Firefox ESR, WebKit).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from . import verdict as v
+
+_FETCH_TRAILER = " Have the server send the header with a valid value."
+
+
+@dataclass(frozen=True)
+class MessageContext:
+    """Where the failure happened: the URL that failed, the first URL, the page origin."""
+
+    url: str
+    origin: str
+    first_url: Optional[str] = None
+    location: Optional[str] = None
+
+
+# --- Chromium ------------------------------------------------------------------------------
+
+_CHROME_REASONS = {
+    v.ACAO_WILDCARD_WITH_CREDENTIALS: "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.",
+    v.ACAO_MISSING: "No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+    v.ACAO_MULTIPLE: "The 'Access-Control-Allow-Origin' header contains multiple values '{detail}', but only one is allowed." + _FETCH_TRAILER,
+    v.ACAO_INVALID: "The 'Access-Control-Allow-Origin' header contains the invalid value '{detail}'." + _FETCH_TRAILER,
+    v.ACAO_MISMATCH: "The 'Access-Control-Allow-Origin' header has a value '{detail}' that is not equal to the supplied origin." + _FETCH_TRAILER,
+    v.ACAC_NOT_TRUE: "The value of the 'Access-Control-Allow-Credentials' header in the response is '{detail}' which must be 'true' when the request's credentials mode is 'include'.",
+    v.PREFLIGHT_STATUS: "It does not have HTTP ok status.",
+    v.PREFLIGHT_REDIRECT: "Redirect is not allowed for a preflight request.",
+    v.ACAM_INVALID: "Cannot parse Access-Control-Allow-Methods response header field in preflight response.",
+    v.ACAH_INVALID: "Cannot parse Access-Control-Allow-Headers response header field in preflight response.",
+    v.METHOD_NOT_ALLOWED: "Method {detail} is not allowed by Access-Control-Allow-Methods in preflight response.",
+    v.HEADER_NOT_ALLOWED: "Request header field {detail_lower} is not allowed by Access-Control-Allow-Headers in preflight response.",
+    v.REDIRECT_CREDENTIALS: "Redirect location '' contains a username and password, which is disallowed for cross-origin requests.",
+    v.REDIRECT_SCHEME: "Cross origin requests are only supported for protocol schemes: http, https, chrome-extension, chrome-untrusted, data, isolated-app, chrome.",
+}
+_CHROME_PREFLIGHT_PREFIXED = frozenset(
+    v.CORS_CHECK_CODES | {v.PREFLIGHT_STATUS, v.PREFLIGHT_REDIRECT}
+)
+
+
+def _encode_hint(text: str) -> str:
+    """Chromium prints control and non-ASCII characters of quoted values as ``\\uXXXX``."""
+    return "".join(ch if 0x20 <= ord(ch) < 0x7F else f"\\u{ord(ch):04X}" for ch in text)
+
+
+def chrome_message(failure: v.Failure, ctx: MessageContext) -> str:
+    if failure.code == v.REDIRECT_TOO_MANY:
+        return f"GET {ctx.url} net::ERR_TOO_MANY_REDIRECTS"
+    detail = _encode_hint(failure.detail or "")
+    reason = _CHROME_REASONS[failure.code].format(detail=detail, detail_lower=detail.lower())
+    prefix = ""
+    if failure.on_preflight and failure.code in _CHROME_PREFLIGHT_PREFIXED:
+        prefix = "Response to preflight request doesn't pass access control check: "
+    redirected = ""
+    if ctx.first_url and ctx.first_url != ctx.url:
+        redirected = f"(redirected from '{ctx.first_url}') "
+    return (
+        f"Access to fetch at '{ctx.url}' {redirected}from origin '{ctx.origin}' "
+        f"has been blocked by CORS policy: {prefix}{reason}"
+    )
+
+
+# --- Firefox -------------------------------------------------------------------------------
+
+_FIREFOX_REASONS = {
+    v.ACAO_MISSING: "CORS header ‘Access-Control-Allow-Origin’ missing). Status code: {status}.",
+    v.ACAO_MULTIPLE: "Multiple CORS header ‘Access-Control-Allow-Origin’ not allowed).",
+    v.ACAO_MISMATCH: "CORS header ‘Access-Control-Allow-Origin’ does not match ‘{detail}’).",
+    v.ACAO_INVALID: "CORS header ‘Access-Control-Allow-Origin’ does not match ‘{detail}’).",
+    v.ACAO_WILDCARD_WITH_CREDENTIALS: "Credential is not supported if the CORS header ‘Access-Control-Allow-Origin’ is ‘*’).",
+    v.ACAC_NOT_TRUE: "expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’).",
+    v.PREFLIGHT_STATUS: "CORS preflight response did not succeed). Status code: {status}.",
+    v.PREFLIGHT_REDIRECT: "CORS request external redirect not allowed).",
+    v.ACAM_INVALID: "invalid token ‘{detail}’ in CORS header ‘Access-Control-Allow-Methods’).",
+    v.ACAH_INVALID: "invalid token ‘{detail}’ in CORS header ‘Access-Control-Allow-Headers’).",
+    v.METHOD_NOT_ALLOWED: "Did not find method in CORS header ‘Access-Control-Allow-Methods’).",
+    v.HEADER_NOT_ALLOWED: "header ‘{detail_lower}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response).",
+    v.REDIRECT_SCHEME: "CORS request not http).",
+}
+
+
+def firefox_message(failure: v.Failure, ctx: MessageContext) -> str:
+    if failure.code in (v.REDIRECT_CREDENTIALS, v.REDIRECT_TOO_MANY):
+        # Firefox logs nothing for these; the script only sees the TypeError.
+        return "TypeError: NetworkError when attempting to fetch resource."
+    detail = failure.detail or ""
+    reason = _FIREFOX_REASONS[failure.code].format(
+        detail=detail, detail_lower=detail.lower(), status=failure.status
+    )
+    url = f"‘{ctx.url}’" if failure.code == v.ACAO_WILDCARD_WITH_CREDENTIALS else ctx.url
+    return (
+        "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote "
+        f"resource at {url}. (Reason: {reason}"
+    )
+
+
+# --- WebKit / Safari -----------------------------------------------------------------------
+
+
+def _safari_reason(failure: v.Failure, ctx: MessageContext) -> str:
+    code = failure.code
+    if code == v.ACAO_WILDCARD_WITH_CREDENTIALS:
+        return "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true."
+    if code == v.ACAO_MULTIPLE:
+        return "Access-Control-Allow-Origin cannot contain more than one origin."
+    if code in (v.ACAO_MISSING, v.ACAO_MISMATCH, v.ACAO_INVALID):
+        return f"Origin {ctx.origin} is not allowed by Access-Control-Allow-Origin. Status code: {failure.status}"
+    if code == v.ACAC_NOT_TRUE:
+        return 'Credentials flag is true, but Access-Control-Allow-Credentials is not "true".'
+    if code in (v.PREFLIGHT_STATUS, v.PREFLIGHT_REDIRECT):
+        return f"Preflight response is not successful. Status code: {failure.status}"
+    if code == v.ACAM_INVALID:
+        return f"Header Access-Control-Allow-Methods has an invalid value: {failure.raw or ''}"
+    if code == v.ACAH_INVALID:
+        return f"Header Access-Control-Allow-Headers has an invalid value: {failure.raw or ''}"
+    if code == v.METHOD_NOT_ALLOWED:
+        return f"Method {failure.detail} is not allowed by Access-Control-Allow-Methods."
+    if code == v.HEADER_NOT_ALLOWED:
+        return f"Request header field {failure.detail} is not allowed by Access-Control-Allow-Headers."
+    if code == v.REDIRECT_CREDENTIALS:
+        return (
+            f"Cross-origin redirection to {ctx.location} denied by Cross-Origin Resource Sharing "
+            f"policy: redirection URL {ctx.location} has credentials"
+        )
+    if code == v.REDIRECT_SCHEME:
+        return (
+            f"Cross-origin redirection to {ctx.location} denied by Cross-Origin Resource Sharing "
+            "policy: not allowed to follow a cross-origin CORS redirection with non CORS scheme"
+        )
+    if code == v.REDIRECT_TOO_MANY:
+        return "Load cannot follow more than 20 redirections"
+    raise KeyError(code)
+
+
+def safari_message(failure: v.Failure, ctx: MessageContext, *, redirect_hop: bool = False) -> str:
+    reason = _safari_reason(failure, ctx)
+    if redirect_hop and failure.code in v.CORS_CHECK_CODES and ctx.location:
+        reason = f"Cross-origin redirection to {ctx.location} denied by Cross-Origin Resource Sharing policy: {reason}"
+    return f"{reason}\nFetch API cannot load {ctx.url} due to access control checks."
+
+
+def console_message(style: str, failure: v.Failure, ctx: MessageContext, *, redirect_hop: bool = False) -> str:
+    """The console message of engine ``style`` (``chrome``, ``firefox``, ``safari``)."""
+    if style == "firefox":
+        return firefox_message(failure, ctx)
+    if style == "safari":
+        return safari_message(failure, ctx, redirect_hop=redirect_hop)
+    return chrome_message(failure, ctx)
+
+
+def authorization_wildcard_warning(style: str, url: str) -> str:
+    if style == "firefox":
+        return (
+            "Cross-Origin Request Warning: The Same Origin Policy will disallow reading the remote "
+            f"resource at {url} soon. (Reason: When the `Access-Control-Allow-Headers` is `*`, the "
+            "`Authorization` header is not covered. To include the `Authorization` header, it must "
+            "be explicitly listed in CORS header `Access-Control-Allow-Headers`)."
+        )
+    return (
+        "Authorization will not be covered by the wildcard symbol (*) in CORS "
+        "`Access-Control-Allow-Headers` handling."
+    )

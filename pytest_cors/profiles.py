@@ -1,0 +1,134 @@
+"""Where the engines differ, in one table.
+
+Every rule the engines share lives in :mod:`pytest_cors.verdict` and
+:mod:`pytest_cors.safelist`; every place where Chromium, Firefox, WebKit and the
+Fetch standard part ways is a field of :class:`BrowserProfile`. To find how a
+browser treats ``Authorization`` under ``Access-Control-Allow-Headers: *``,
+read ``authorization_covered_by_wildcard`` below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, FrozenSet, Optional, Tuple
+
+
+@dataclass(frozen=True)
+class BrowserProfile:
+    """How one engine decides, where engines differ.
+
+    ``preflight_order`` names the preflight checks in the order the engine runs
+    them; it only changes *which* reason is reported, never allowed/blocked.
+    """
+
+    name: str
+    display_name: str
+    #: The engine whose console wording this profile prints.
+    message_style: str
+    #: Preflight checks in the engine's order ("redirect", "cors", "status", "lists", "method", "headers").
+    preflight_order: Tuple[str, ...]
+    #: Longest time a preflight result is cached, in seconds (``None``: no cap).
+    max_age_cap: Optional[int]
+    #: Cache time for an ``Access-Control-Max-Age`` that does not parse (``0``: not cached).
+    max_age_invalid: int
+    #: Whether only plain digits parse (Firefox, the standard) or a sign is accepted too.
+    max_age_accepts_sign: bool
+    #: Browsers still let ``*`` in Access-Control-Allow-Headers cover ``Authorization``; the standard does not.
+    authorization_covered_by_wildcard: bool
+    #: Request headers the engine silently drops from fetch() beyond the standard's forbidden list.
+    dropped_request_headers: FrozenSet[str]
+    #: After a redirect that changes the method to GET, does the engine still preflight
+    #: with the original request's unsafe header names (Firefox, WebKit) or decide afresh (Chromium)?
+    redirect_keeps_preflight_headers: bool
+    #: After a cross-origin hop, is the Origin of the next preflight ``null`` (Chromium, WebKit, standard)?
+    taints_preflight_origin: bool
+    #: Does a cross-origin redirect strip ``Authorization`` from the request (Fetch, 2023)?
+    strips_authorization_on_cross_origin_redirect: bool
+
+
+CHROME = BrowserProfile(
+    name="chrome",
+    display_name="Chrome",
+    message_style="chrome",
+    preflight_order=("redirect", "cors", "status", "lists", "method", "headers"),
+    max_age_cap=7200,
+    max_age_invalid=5,
+    max_age_accepts_sign=True,
+    authorization_covered_by_wildcard=True,
+    dropped_request_headers=frozenset({"user-agent"}),
+    redirect_keeps_preflight_headers=False,
+    taints_preflight_origin=True,
+    strips_authorization_on_cross_origin_redirect=True,
+)
+
+FIREFOX = BrowserProfile(
+    name="firefox",
+    display_name="Firefox",
+    message_style="firefox",
+    preflight_order=("redirect", "cors", "status", "method-list", "headers-list", "headers"),
+    max_age_cap=86400,
+    max_age_invalid=0,
+    max_age_accepts_sign=False,
+    authorization_covered_by_wildcard=True,
+    dropped_request_headers=frozenset(),
+    redirect_keeps_preflight_headers=True,
+    taints_preflight_origin=False,
+    strips_authorization_on_cross_origin_redirect=True,
+)
+
+SAFARI = BrowserProfile(
+    name="safari",
+    display_name="Safari",
+    message_style="safari",
+    preflight_order=("status", "cors", "lists", "method", "headers"),
+    max_age_cap=600,
+    max_age_invalid=5,
+    max_age_accepts_sign=True,
+    authorization_covered_by_wildcard=True,
+    dropped_request_headers=frozenset(),
+    redirect_keeps_preflight_headers=True,
+    taints_preflight_origin=True,
+    strips_authorization_on_cross_origin_redirect=True,
+)
+
+SPEC = BrowserProfile(
+    name="spec",
+    display_name="Fetch standard",
+    message_style="chrome",
+    preflight_order=("redirect", "cors", "status", "lists", "method", "headers"),
+    max_age_cap=None,
+    max_age_invalid=5,
+    max_age_accepts_sign=False,
+    authorization_covered_by_wildcard=False,
+    dropped_request_headers=frozenset(),
+    redirect_keeps_preflight_headers=False,
+    taints_preflight_origin=True,
+    strips_authorization_on_cross_origin_redirect=True,
+)
+
+PROFILES: Dict[str, BrowserProfile] = {p.name: p for p in (CHROME, FIREFOX, SAFARI, SPEC)}
+BROWSERS: Tuple[str, ...] = ("chrome", "firefox", "safari")
+
+
+class UnknownProfileError(ValueError):
+    pass
+
+
+def select_profiles(spec: str) -> Tuple[BrowserProfile, ...]:
+    """Resolve ``--cors-browser``: ``all``, one name, or a comma list (``chrome,firefox``)."""
+    text = (spec or "all").strip().lower()
+    names: list[str] = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if part == "all":
+            names.extend(BROWSERS)
+        elif part in PROFILES:
+            names.append(part)
+        else:
+            choices = ", ".join(["all", *PROFILES])
+            raise UnknownProfileError(f"unknown browser profile {part!r}; choose from: {choices}")
+    if not names:
+        raise UnknownProfileError("no browser profile selected; choose from: all, " + ", ".join(PROFILES))
+    return tuple(PROFILES[n] for n in dict.fromkeys(names))

@@ -1,0 +1,200 @@
+"""Fetch's request-side rules: method normalisation, tokens, and header safelisting.
+
+These decide whether a browser sends a preflight at all, so they follow the
+Fetch standard byte for byte ("CORS-safelisted request-header", "CORS-unsafe
+request-header names", "normalize a method"). Engine-specific deviations are
+expressed as :class:`~pytest_cors.profiles.BrowserProfile` switches, not here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Optional, Sequence, Tuple
+
+SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
+NORMALIZED_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"})
+FORBIDDEN_METHODS = frozenset({"CONNECT", "TRACE", "TRACK"})
+
+SAFELISTED_CONTENT_TYPES = frozenset(
+    {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}
+)
+#: Response headers JavaScript can always read on a CORS response.
+SAFELISTED_RESPONSE_HEADERS = frozenset(
+    {
+        "cache-control",
+        "content-language",
+        "content-length",
+        "content-type",
+        "expires",
+        "last-modified",
+        "pragma",
+    }
+)
+#: Headers a script cannot set; fetch() silently drops them from the request.
+FORBIDDEN_REQUEST_HEADERS = frozenset(
+    {
+        "accept-charset",
+        "accept-encoding",
+        "access-control-request-headers",
+        "access-control-request-method",
+        "connection",
+        "content-length",
+        "cookie",
+        "cookie2",
+        "date",
+        "dnt",
+        "expect",
+        "host",
+        "keep-alive",
+        "origin",
+        "referer",
+        "set-cookie",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "via",
+    }
+)
+METHOD_OVERRIDE_HEADERS = frozenset({"x-http-method", "x-http-method-override", "x-method-override"})
+REQUEST_BODY_HEADERS = frozenset(
+    {"content-encoding", "content-language", "content-location", "content-type"}
+)
+
+_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_UNSAFE_BYTES = frozenset(
+    [c for c in range(0x20) if c != 0x09] + [0x22, 0x28, 0x29, 0x3A, 0x3C, 0x3E, 0x3F, 0x40,
+                                             0x5B, 0x5C, 0x5D, 0x7B, 0x7D, 0x7F]
+)
+_LANGUAGE_BYTES = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz *,-.;=")
+_HTTP_WHITESPACE = "\t\n\r "
+MAX_SAFELISTED_VALUE = 128
+MAX_SAFELISTED_TOTAL = 1024
+
+
+def is_token(text: str) -> bool:
+    """RFC 9110 ``token``: what method names and header names must be."""
+    return bool(_TOKEN.match(text))
+
+
+def normalize_method(method: str) -> str:
+    """Uppercase only the six methods Fetch normalises; ``patch`` stays ``patch``."""
+    upper = method.upper()
+    return upper if upper in NORMALIZED_METHODS else method
+
+
+def is_forbidden_method(method: str) -> bool:
+    return method.upper() in FORBIDDEN_METHODS
+
+
+def normalize_header_value(value: str) -> str:
+    """fetch() strips leading and trailing HTTP whitespace from header values."""
+    return value.strip(_HTTP_WHITESPACE)
+
+
+def header_value_bytes(value: str) -> bytes:
+    """Isomorphic encoding, as a ByteString header value travels; best effort beyond Latin-1."""
+    try:
+        return value.encode("latin-1")
+    except UnicodeEncodeError:
+        return value.encode("utf-8")
+
+
+def has_unsafe_byte(data: bytes) -> bool:
+    return any(b in _UNSAFE_BYTES for b in data)
+
+
+def mime_essence(value: str) -> Optional[str]:
+    """WHATWG "parse a MIME type", reduced to the essence; ``None`` on failure."""
+    text = value.strip(_HTTP_WHITESPACE)
+    slash = text.find("/")
+    if slash <= 0:
+        return None
+    kind = text[:slash]
+    rest = text[slash + 1 :]
+    subtype = rest.split(";", 1)[0].rstrip(_HTTP_WHITESPACE)
+    if not is_token(kind) or not subtype or not is_token(subtype):
+        return None
+    return f"{kind}/{subtype}".lower()
+
+
+def _is_safelisted_range(data: bytes) -> bool:
+    match = re.fullmatch(rb"bytes=([0-9]+)-([0-9]*)", data)
+    if not match:
+        return False
+    start, end = match.group(1), match.group(2)
+    return not end or int(start) <= int(end)
+
+
+def is_safelisted_header(name: str, value: str) -> bool:
+    """Fetch's "CORS-safelisted request-header" for one (name, value)."""
+    data = header_value_bytes(value)
+    if len(data) > MAX_SAFELISTED_VALUE:
+        return False
+    lowered = name.lower()
+    if lowered == "accept":
+        return not has_unsafe_byte(data)
+    if lowered in ("accept-language", "content-language"):
+        return all(b in _LANGUAGE_BYTES for b in data)
+    if lowered == "content-type":
+        if has_unsafe_byte(data):
+            return False
+        essence = mime_essence(data.decode("latin-1"))
+        return essence in SAFELISTED_CONTENT_TYPES
+    if lowered == "range":
+        return _is_safelisted_range(data)
+    return False
+
+
+def unsafe_header_names(headers: Iterable[Tuple[str, str]]) -> list[str]:
+    """Fetch's "CORS-unsafe request-header names": lowercased, de-duplicated, sorted.
+
+    This is exactly what goes into ``Access-Control-Request-Headers``.
+    """
+    unsafe: list[str] = []
+    potentially_unsafe: list[str] = []
+    total = 0
+    for name, value in headers:
+        if is_safelisted_header(name, value):
+            potentially_unsafe.append(name)
+            total += len(header_value_bytes(value))
+        else:
+            unsafe.append(name)
+    if total > MAX_SAFELISTED_TOTAL:
+        unsafe.extend(potentially_unsafe)
+    return sorted({name.lower() for name in unsafe})
+
+
+def needs_preflight(method: str, headers: Sequence[Tuple[str, str]], *, forced: bool = False) -> bool:
+    """Whether a cross-origin cors-mode request is preceded by an OPTIONS preflight."""
+    return forced or method not in SAFELISTED_METHODS or bool(unsafe_header_names(headers))
+
+
+def parse_token_list(value: Optional[str]) -> Optional[list[str]]:
+    """Parse ``Access-Control-Allow-Methods``/``-Headers``: ``None`` if unparsable.
+
+    Empty items are skipped; any non-token item fails the whole list, as in
+    every engine. A missing header is an empty list.
+    """
+    if value is None:
+        return []
+    items = []
+    for raw in value.split(","):
+        item = raw.strip(" \t")
+        if not item:
+            continue
+        if not is_token(item):
+            return None
+        items.append(item)
+    return items
+
+
+def first_invalid_token(value: Optional[str]) -> Optional[str]:
+    """The first item that makes :func:`parse_token_list` fail (Firefox names it)."""
+    if value is None:
+        return None
+    for raw in value.split(","):
+        item = raw.strip(" \t")
+        if item and not is_token(item):
+            return item
+    return None

@@ -1,0 +1,41 @@
+"""Ways to reach the app under test, behind one interface: ``send(HttpRequest) -> HttpResponse``.
+
+A transport performs exactly one HTTP exchange, never follows redirects (the
+browser simulation does, hop by hop) and never reads more of a body than it
+must. Faults of the network are raised as :class:`TransportError`, so they are
+reported as faults and never mistaken for a CORS verdict.
+"""
+
+from __future__ import annotations
+
+from typing import Optional, Protocol
+
+from ..exchange import HttpRequest, HttpResponse
+
+
+class TransportError(Exception):
+    """The request could not be completed; ``kind`` names the fault for humans and hints."""
+
+    def __init__(self, kind: str, url: str, cause: str, hint: Optional[str] = None) -> None:
+        self.kind = kind
+        self.url = url
+        self.cause = cause
+        self.hint = hint
+        text = f"{kind}: {url}: {cause}"
+        if hint:
+            text += f" ({hint})"
+        super().__init__(text)
+
+
+class Transport(Protocol):
+    """Anything that can perform one exchange; ``origin`` is the target's own origin."""
+
+    origin: str
+
+    def send(self, request: HttpRequest) -> HttpResponse: ...
+
+    def base_url(self) -> str: ...
+
+    def describe(self) -> str: ...
+
+    def close(self) -> None: ...

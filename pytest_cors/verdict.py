@@ -1,0 +1,295 @@
+"""What a browser decides about a response: the CORS check, the preflight, exposure.
+
+Pure functions over :class:`~pytest_cors.exchange.HttpResponse` values. Each
+returns a :class:`Failure` naming the first rule broken, in the order the
+selected engine checks, or ``None`` when the response passes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Dict, Optional, Sequence, Tuple
+
+from .exchange import HttpResponse
+from .profiles import BrowserProfile
+from .safelist import SAFELISTED_METHODS, SAFELISTED_RESPONSE_HEADERS, first_invalid_token, parse_token_list
+
+ACAO = "Access-Control-Allow-Origin"
+ACAC = "Access-Control-Allow-Credentials"
+ACAM = "Access-Control-Allow-Methods"
+ACAH = "Access-Control-Allow-Headers"
+ACEH = "Access-Control-Expose-Headers"
+ACMA = "Access-Control-Max-Age"
+
+#: Neutral reason codes (see browser-cors-messages.md, section 5).
+ACAO_MISSING = "acao-missing"
+ACAO_MISMATCH = "acao-mismatch"
+ACAO_INVALID = "acao-invalid"
+ACAO_MULTIPLE = "acao-multiple"
+ACAO_WILDCARD_WITH_CREDENTIALS = "acao-wildcard-with-credentials"
+ACAC_NOT_TRUE = "acac-not-true"
+PREFLIGHT_STATUS = "preflight-status"
+PREFLIGHT_REDIRECT = "preflight-redirect"
+ACAM_INVALID = "acam-invalid"
+ACAH_INVALID = "acah-invalid"
+METHOD_NOT_ALLOWED = "method-not-allowed"
+HEADER_NOT_ALLOWED = "header-not-allowed"
+REDIRECT_CREDENTIALS = "redirect-credentials"
+REDIRECT_SCHEME = "redirect-scheme"
+REDIRECT_TOO_MANY = "redirect-too-many"
+AUTHORIZATION_UNDER_WILDCARD = "authorization-under-wildcard"
+
+CORS_CHECK_CODES = frozenset(
+    {ACAO_MISSING, ACAO_MISMATCH, ACAO_INVALID, ACAO_MULTIPLE, ACAO_WILDCARD_WITH_CREDENTIALS, ACAC_NOT_TRUE}
+)
+MAX_REDIRECTS = 20
+NEVER_EXPOSED = frozenset({"set-cookie", "set-cookie2"})
+
+
+@dataclass(frozen=True)
+class Failure:
+    """The first rule a response broke.
+
+    ``detail`` is the offending value (the ACAO or ACAC value, the method, the
+    header name, the bad list item) as the engine would quote it.
+    """
+
+    code: str
+    on_preflight: bool = False
+    detail: Optional[str] = None
+    status: Optional[int] = None
+    raw: Optional[str] = None
+
+    @property
+    def reason(self) -> str:
+        """The code as reported: CORS-check failures of a preflight get a ``preflight-`` prefix."""
+        if self.on_preflight and self.code in CORS_CHECK_CODES:
+            return "preflight-" + self.code
+        return self.code
+
+
+@dataclass(frozen=True)
+class PreflightResult:
+    failure: Optional[Failure]
+    warnings: Tuple[str, ...] = ()
+    cache_seconds: int = 5
+
+
+# --- the CORS check -------------------------------------------------------------------------
+
+_URL_LIKE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+_SPECIAL_SCHEMES = ("http", "https", "ws", "wss", "ftp", "file")
+
+
+def _parses_as_url(value: str) -> bool:
+    """Roughly GURL validity: a scheme, and for special schemes something after it."""
+    if not _URL_LIKE.match(value):
+        return False
+    scheme, rest = value.split(":", 1)
+    if scheme.lower() in _SPECIAL_SCHEMES and scheme.lower() != "file":
+        return bool(rest.strip("/"))
+    return True
+
+
+def _trim(value: str) -> str:
+    return value.strip(" \t")
+
+
+def cors_check(
+    response: HttpResponse,
+    origin: str,
+    credentials: bool,
+    profile: BrowserProfile,
+    *,
+    on_preflight: bool = False,
+) -> Optional[Failure]:
+    """Fetch's "CORS check", classified the way ``profile``'s engine reports it."""
+    lines = response.header_lines(ACAO)
+    value = _trim(", ".join(lines)) if lines else None
+    acac = response.header(ACAC)
+    status = response.status
+
+    def fail(code: str, detail: Optional[str] = None) -> Failure:
+        return Failure(code, on_preflight, detail, status)
+
+    style = profile.message_style
+    if style == "firefox":
+        if len(lines) > 1:
+            return fail(ACAO_MULTIPLE, value)
+        if value is None:
+            return fail(ACAO_MISSING)
+        if value == "*" and credentials:
+            return fail(ACAO_WILDCARD_WITH_CREDENTIALS, value)
+        if value != "*" and value != origin:
+            return fail(ACAO_MISMATCH, value)
+    elif style == "safari":
+        if value is None:
+            return fail(ACAO_MISSING)
+        if not (value == "*" and not credentials) and value != origin:
+            if value == "*":
+                return fail(ACAO_WILDCARD_WITH_CREDENTIALS, value)
+            if "," in value:
+                return fail(ACAO_MULTIPLE, value)
+            return fail(ACAO_MISMATCH, value)
+    else:
+        if value == "*":
+            if credentials:
+                return fail(ACAO_WILDCARD_WITH_CREDENTIALS, value)
+        elif value is None:
+            return fail(ACAO_MISSING)
+        elif value != origin:
+            if " " in value or "," in value or "\t" in value:
+                return fail(ACAO_MULTIPLE, value)
+            if value == "null" or _parses_as_url(value):
+                return fail(ACAO_MISMATCH, value)
+            return fail(ACAO_INVALID, value)
+    if credentials:
+        if acac != "true":
+            return fail(ACAC_NOT_TRUE, acac if acac is not None else "")
+    return None
+
+
+# --- the preflight --------------------------------------------------------------------------
+
+
+def is_followable_redirect(response: HttpResponse) -> bool:
+    """A 301/302/303/307/308 with a Location is a redirect; any other 3xx is just a response."""
+    return response.is_redirect and bool((response.header("Location") or "").strip())
+
+
+def _method_failure(methods: Sequence[str], method: str, credentials: bool) -> Optional[Failure]:
+    if method in SAFELISTED_METHODS or method in methods:
+        return None
+    if "*" in methods and not credentials:
+        return None
+    return Failure(METHOD_NOT_ALLOWED, True, method)
+
+
+def _header_failure(
+    allowed: Sequence[str],
+    unsafe_headers: Sequence[str],
+    credentials: bool,
+    profile: BrowserProfile,
+    warnings: list,
+) -> Optional[Failure]:
+    allowed_lower = {h.lower() for h in allowed}
+    wildcard = "*" in allowed_lower and not credentials
+    for name in unsafe_headers:
+        lowered = name.lower()
+        if lowered in allowed_lower:
+            continue
+        if wildcard and lowered != "authorization":
+            continue
+        if wildcard and lowered == "authorization" and profile.authorization_covered_by_wildcard:
+            warnings.append(AUTHORIZATION_UNDER_WILDCARD)
+            continue
+        return Failure(HEADER_NOT_ALLOWED, True, name)
+    return None
+
+
+def evaluate_preflight(
+    response: HttpResponse,
+    method: str,
+    unsafe_headers: Sequence[str],
+    credentials: bool,
+    origin: str,
+    profile: BrowserProfile,
+) -> PreflightResult:
+    """Decide a preflight response in the engine's order of checks.
+
+    ``method`` is the actual request's method as sent; ``unsafe_headers`` the
+    names that went into ``Access-Control-Request-Headers``; ``credentials``
+    the *actual* request's credentials mode (the preflight itself has none).
+    """
+    warnings: list[str] = []
+    cache = max_age_seconds(response.header_lines(ACMA), profile)
+    acam_value = response.header(ACAM)
+    acah_value = response.header(ACAH)
+    methods = parse_token_list(acam_value)
+    headers = parse_token_list(acah_value)
+    status = response.status
+
+    def check(step: str) -> Optional[Failure]:
+        if step == "redirect":
+            if is_followable_redirect(response):
+                return Failure(PREFLIGHT_REDIRECT, True, None, status)
+        elif step == "status":
+            if not 200 <= status <= 299:
+                return Failure(PREFLIGHT_STATUS, True, None, status)
+        elif step == "cors":
+            return cors_check(response, origin, credentials, profile, on_preflight=True)
+        elif step == "lists":
+            if methods is None:
+                return Failure(ACAM_INVALID, True, first_invalid_token(acam_value), status, acam_value)
+            if headers is None:
+                return Failure(ACAH_INVALID, True, first_invalid_token(acah_value), status, acah_value)
+        elif step == "method-list":
+            if methods is None:
+                return Failure(ACAM_INVALID, True, first_invalid_token(acam_value), status, acam_value)
+            return _method_failure(methods, method, credentials)
+        elif step == "headers-list":
+            if headers is None:
+                return Failure(ACAH_INVALID, True, first_invalid_token(acah_value), status, acah_value)
+        elif step == "method":
+            return _method_failure(methods or [], method, credentials)
+        elif step == "headers":
+            return _header_failure(headers or [], unsafe_headers, credentials, profile, warnings)
+        return None
+
+    for step in profile.preflight_order:
+        failure = check(step)
+        if failure is not None:
+            return PreflightResult(failure, (), cache)
+    return PreflightResult(None, tuple(dict.fromkeys(warnings)), cache)
+
+
+def max_age_seconds(lines: Sequence[str], profile: BrowserProfile) -> int:
+    """How long ``profile``'s engine caches a successful preflight, given its Max-Age lines."""
+    if not lines:
+        return 5 if profile.max_age_cap is None or profile.max_age_cap >= 5 else profile.max_age_cap
+    value = _trim(", ".join(lines))
+    pattern = r"[+-]?[0-9]+" if profile.max_age_accepts_sign else r"[0-9]+"
+    if not re.fullmatch(pattern, value):
+        return profile.max_age_invalid
+    seconds = int(value)
+    if seconds <= 0:
+        return 0
+    if profile.max_age_cap is not None:
+        seconds = min(seconds, profile.max_age_cap)
+    return seconds
+
+
+def parse_max_age(lines: Sequence[str]) -> Optional[int]:
+    """The declared Max-Age as the standard reads it (digits only), or ``None``."""
+    if not lines:
+        return None
+    value = _trim(", ".join(lines))
+    return int(value) if re.fullmatch(r"[0-9]+", value) else None
+
+
+# --- what JavaScript can read ---------------------------------------------------------------
+
+
+def exposed_header_names(response: HttpResponse, credentials: bool) -> frozenset:
+    """Lowercased names JS may read: the safelist, plus Access-Control-Expose-Headers."""
+    listed = set()
+    for raw in (response.header(ACEH) or "").split(","):
+        item = _trim(raw).lower()
+        if item:
+            listed.add(item)
+    names = set(SAFELISTED_RESPONSE_HEADERS) | listed
+    if "*" in listed and not credentials:
+        names |= {name.lower() for name, _ in response.headers}
+    return frozenset(names - NEVER_EXPOSED)
+
+
+def readable_headers(response: HttpResponse, credentials: bool) -> Dict[str, str]:
+    """What ``response.headers.get(name)`` returns for each readable header present."""
+    exposed = exposed_header_names(response, credentials)
+    result: Dict[str, str] = {}
+    for name, _ in response.headers:
+        lowered = name.lower()
+        if lowered in exposed and lowered not in result:
+            result[lowered] = response.header(lowered) or ""
+    return result
