@@ -15,7 +15,7 @@ from .contract import ContractCase, CorsContract
 from .exchange import Exchange, FetchRequest, HttpRequest, HttpResponse
 from .profiles import PROFILES, BrowserProfile
 from .simulation import ActualRequestWithheld, BrowserVerdict, Send, simulate_fetch
-from .verdict import ACAO, ACMA, AUTHORIZATION_UNDER_WILDCARD, parse_max_age
+from .verdict import ACAO, ACMA, AUTHORIZATION_UNDER_WILDCARD, exposed_header_names, parse_max_age
 
 SAFE_ACTUAL_METHODS = frozenset({"GET", "HEAD"})
 
@@ -103,13 +103,15 @@ def _allow_problems(contract: CorsContract, verdicts: Sequence[BrowserVerdict]) 
         problems.append(Problem("blocked", f"blocked by {', '.join(PROFILES[n].display_name for n in names)}", names))
         return problems
     for header in contract.expose_headers:
-        missing = tuple(
-            v.profile for v in verdicts if not v.actual_withheld and header.lower() not in v.readable_headers
+        hidden = tuple(
+            v.profile
+            for v in verdicts
+            if v.actual is not None
+            and not v.actual_withheld
+            and header.lower() not in exposed_header_names(v.actual.response, contract.credentials)
         )
-        if missing:
-            problems.append(
-                Problem("expose", f"JavaScript cannot read response header {header!r}", missing)
-            )
+        if hidden:
+            problems.append(Problem("expose", f"JavaScript cannot read response header {header!r} (it is not exposed)", hidden))
     first = verdicts[0]
     if contract.max_age is not None and first.preflight is not None:
         declared = parse_max_age(first.preflight.response.header_lines(ACMA))
@@ -137,18 +139,28 @@ def _allow_problems(contract: CorsContract, verdicts: Sequence[BrowserVerdict]) 
     return problems
 
 
-def check_case(
+def run_verdicts(
     case: ContractCase,
     send: Send,
     base_url: str,
     profiles: Sequence[BrowserProfile],
     *,
     withhold_unsafe: bool = False,
-) -> CaseResult:
-    """Run one case in every profile; network faults propagate as TransportError."""
+) -> Tuple[FetchRequest, CachingSender, Tuple[BrowserVerdict, ...]]:
+    """Simulate the case's fetch() in every profile over one shared exchange cache."""
     sender = CachingSender(send, withhold_unsafe=withhold_unsafe)
     fetch = fetch_for(case, base_url)
-    verdicts = tuple(simulate_fetch(fetch, profile, sender) for profile in profiles)
+    return fetch, sender, tuple(simulate_fetch(fetch, profile, sender) for profile in profiles)
+
+
+def judge(
+    case: ContractCase,
+    fetch: FetchRequest,
+    sender: Send,
+    verdicts: Tuple[BrowserVerdict, ...],
+    profiles: Sequence[BrowserProfile],
+) -> CaseResult:
+    """Compare what the browsers did with what the case expects."""
     problems: List[Problem] = []
     notes: List[str] = []
     spec_warning: Optional[str] = None
@@ -195,6 +207,19 @@ def check_case(
             "only the preflight was checked. Pass --cors-send-unsafe to send it."
         )
     return CaseResult(case, fetch.url, verdicts, tuple(problems), tuple(notes), spec_warning)
+
+
+def check_case(
+    case: ContractCase,
+    send: Send,
+    base_url: str,
+    profiles: Sequence[BrowserProfile],
+    *,
+    withhold_unsafe: bool = False,
+) -> CaseResult:
+    """Run one case in every profile and judge it; network faults propagate as TransportError."""
+    fetch, sender, verdicts = run_verdicts(case, send, base_url, profiles, withhold_unsafe=withhold_unsafe)
+    return judge(case, fetch, sender, verdicts, profiles)
 
 
 def contract_max_age_unchecked(case: ContractCase, verdicts: Sequence[BrowserVerdict]) -> bool:

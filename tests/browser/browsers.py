@@ -122,6 +122,13 @@ FIREFOX_PREFS = {
     "browser.dom.window.dump.enabled": True,
     "toolkit.startup.max_resumed_crashes": -1,
     "browser.sessionstore.resume_from_crash": False,
+    "browser.newtabpage.activity-stream.feeds.topsites": False,
+    "browser.newtabpage.activity-stream.feeds.system.topstories": False,
+    "browser.newtabpage.activity-stream.feeds.section.topstories": False,
+    "browser.newtabpage.activity-stream.telemetry": False,
+    "browser.topsites.contile.enabled": False,
+    "messaging-system.rsexperimentloader.enabled": False,
+    "network.lna.blocking": False,
 }
 
 
@@ -174,15 +181,16 @@ def command_for(browser: str, url: str, profile: str) -> tuple[List[str], Dict[s
         env["MOZ_HEADLESS"] = "1"
         env["MOZ_CRASHREPORTER_DISABLE"] = "1"
         env["MOZ_DISABLE_AUTO_SAFE_MODE"] = "1"
+        env["MOZ_REMOTE_SETTINGS_DEVTOOLS"] = "1"  # honour services.settings.server (a closed loopback port)
         cmd = [exe, "--headless", "--no-remote", "--profile", prof, url]
     elif browser == "cog":
         exe = shutil.which("cog")
         if not exe:
             raise BrowserUnavailable("cog (WPE WebKit) not found on PATH; install with apt-get install -y cog")
+        # The "headless" platform plug-in (libcogplatform-headless) needs no display,
+        # no GPU and no compositor; WebKit's bubblewrap sandbox stays off (cog's
+        # default without --enable-sandbox), so it runs as root as is.
         env["COG_PLATFORM_NAME"] = "headless"
-        # WebKit's own sandbox (bubblewrap) is off unless --enable-sandbox; as root
-        # with no display the headless platform needs no compositor.
-        env["WEBKIT_DISABLE_COMPOSITING_MODE"] = "1"
         cmd = [exe, "--platform=headless", "--enable-write-console-messages-to-stdout=true",
                "--webprocess-failure=exit", url]
     else:
@@ -221,21 +229,44 @@ _SCEN_URL = re.compile(r"/s/(?P<run>[^/'\s]+)/(?P<id>[^/'\s]+)/\d+")
 
 
 def parse_console(browser: str, run: str, stderr: str, stdout: str) -> Dict[str, List[str]]:
+    """Console messages per scenario id.
+
+    Chromium: one ``:CONSOLE...] "<message>", source: ...`` stderr line per message.
+    cog (WPE WebKit, ``--enable-write-console-messages-to-stdout``): it writes
+    ``CONSOLE SECURITY ERROR <reason>`` then ``CONSOLE JS ERROR Fetch API cannot
+    load <url> due to access control checks.`` to stderr; the reason lines are
+    joined to the URL line (the shape of the engine's Safari message).
+    """
     found: Dict[str, List[str]] = {}
-    if browser == "chromium":
-        lines = []
-        for line in stderr.splitlines():
-            m = _CHROME_CONSOLE.search(line)
-            if m:
-                lines.append(m.group("msg"))
-    elif browser == "cog":
-        lines = [ln for ln in stdout.splitlines() if "/s/" in ln]
-    else:
-        lines = [ln for ln in (stdout + "\n" + stderr).splitlines() if "/s/" in ln]
-    for msg in lines:
+
+    def attach(msg: str) -> None:
         m = _SCEN_URL.search(msg)
         if m and m.group("run") == run:
             found.setdefault(m.group("id"), []).append(msg)
+
+    if browser == "chromium":
+        for line in stderr.splitlines():
+            m = _CHROME_CONSOLE.search(line)
+            if m:
+                attach(m.group("msg"))
+    elif browser == "cog":
+        pending: List[str] = []
+        for line in stderr.splitlines():
+            if not line.startswith("CONSOLE "):
+                continue
+            m = re.match(r"CONSOLE (?:\w+ )?(?:ERROR|WARN(?:ING)?|LOG|INFO|DEBUG) (?P<msg>.*)$", line)
+            text = m.group("msg") if m else line[len("CONSOLE "):]
+            if text.endswith("due to access control checks.") and "cannot load" in text:
+                attach("\n".join(pending + [text]))
+                pending = []
+            elif _SCEN_URL.search(text) and not text.startswith("Cross-origin redirection"):
+                attach(text)
+            else:
+                pending.append(text)
+    else:
+        for line in (stdout + "\n" + stderr).splitlines():
+            if "Cross-Origin Request" in line:
+                attach(line)
     return found
 
 

@@ -215,6 +215,11 @@ def _build() -> list:
                      note="preflight denied: allowed <=> header dropped or safelisted"))
     add(Scenario("dropped-method-override-safe-value", "dropped-headers",
                  headers=(("X-HTTP-Method-Override", "GET"),), preflight=DENY))
+    for name, value in (("X-HTTP-Method-Override", "TRACE"), ("X-HTTP-Method", "CONNECT"),
+                        ("X-Method-Override", "get, track")):
+        add(Scenario(f"dropped-{name.lower()}-{value.split(',')[-1].strip().lower()}", "dropped-headers",
+                     headers=((name, value),), preflight=DENY,
+                     note="method-override header naming a forbidden method"))
 
     # ------------------------------------------------------------- safelisting
     fam = "safelist"

@@ -1,0 +1,76 @@
+"""The fixtures users see: ``cors_app`` (override it), ``cors_target`` and ``cors``."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional, Tuple
+
+import pytest
+
+from .errors import CorsConfigurationError
+from .runtime import NO_TARGET_MESSAGE, CorsChecker, CorsRun
+from .settings import CorsSettings, import_app
+from .transport import Transport
+
+RUN_KEY = pytest.StashKey[CorsRun]()
+SETTINGS_KEY = pytest.StashKey[CorsSettings]()
+
+#: A YAML file's ``target:`` value and where it was written.
+YamlTarget = Optional[Tuple[str, str]]
+
+
+def get_run(config: pytest.Config) -> CorsRun:
+    return config.stash[RUN_KEY]
+
+
+def get_settings(config: pytest.Config) -> CorsSettings:
+    return config.stash[SETTINGS_KEY]
+
+
+def _target_from_text(run: CorsRun, text: str, source: str) -> Transport:
+    if text.startswith(("http://", "https://")):
+        return run.live(text)
+    if ":" in text and "://" not in text:
+        return run.app(import_app(text, source))
+    raise CorsConfigurationError(f"{source}: target {text!r} must be an http(s) URL or a WSGI app as module:attribute")
+
+
+def resolve_target(request: pytest.FixtureRequest, yaml_target: YamlTarget = None) -> Transport:
+    """Pick the target: --cors-url, then a YAML target:, then ini cors_url, then --cors-app, then cors_app."""
+    settings = get_settings(request.config)
+    run = get_run(request.config)
+    if settings.url.value and settings.url.source.startswith("--"):
+        return run.live(str(settings.url.value))
+    if yaml_target is not None:
+        return _target_from_text(run, *yaml_target)
+    if settings.url.value:
+        return run.live(str(settings.url.value))
+    if settings.app.value:
+        return run.app(import_app(str(settings.app.value), settings.app.source))
+    app = request.getfixturevalue("cors_app")
+    if app is not None:
+        if not callable(app):
+            raise CorsConfigurationError(
+                f"the cors_app fixture returned {type(app).__name__}, not a WSGI app; return the app object itself "
+                "(for Flask: app, for Django: django.core.wsgi.get_wsgi_application())"
+            )
+        return run.app(app)
+    raise CorsConfigurationError(NO_TARGET_MESSAGE)
+
+
+@pytest.fixture
+def cors_app() -> Any:
+    """The in-process WSGI app under test. Override it in conftest.py to return your app."""
+    return None
+
+
+@pytest.fixture
+def cors_target(request: pytest.FixtureRequest) -> Transport:
+    """The resolved target (in-process app or live URL) that contracts are checked against."""
+    return resolve_target(request)
+
+
+@pytest.fixture
+def cors(request: pytest.FixtureRequest) -> CorsChecker:
+    """Imperative CORS checks: ``cors.check("/api", origin=..., method=...).assert_allowed()``."""
+    factory: Callable[[], Transport] = lambda: resolve_target(request)  # noqa: E731
+    return CorsChecker(get_run(request.config), factory, where=request.node.nodeid)

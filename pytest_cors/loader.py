@@ -1,0 +1,228 @@
+"""YAML contract files -> plain data that remembers where every value came from.
+
+Loading is always safe (no Python tags), never patches the global ``yaml``
+loaders, refuses duplicate keys (YAML would silently keep the last one) and
+bounds alias expansion so an alias bomb cannot exhaust memory. Every mapping
+and list keeps the ``line:column`` of its entries for error messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Tuple
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+#: Most nodes one file may expand to, aliases included (billion-laughs guard).
+MAX_EXPANDED_NODES = 2_000_000
+
+_SAFE_TAGS = {
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:binary",
+}
+
+
+@dataclass(frozen=True)
+class Mark:
+    line: int  # 1-based
+    column: int  # 1-based
+
+    @classmethod
+    def of(cls, node: Node) -> "Mark":
+        return cls(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class MarkedDict(dict):
+    """A dict whose keys remember the position of their value (``marks``) and key (``key_marks``)."""
+
+    mark: Mark
+    marks: Dict[Any, Mark]
+    key_marks: Dict[Any, Mark]
+
+
+class MarkedList(list):
+    mark: Mark
+    marks: List[Mark]
+
+
+class YamlFileError(Exception):
+    """A YAML file that cannot be used; ``line``/``column`` are 1-based when known."""
+
+    def __init__(self, path: str, message: str, line: Optional[int] = None, column: Optional[int] = None) -> None:
+        self.path = path
+        self.message = message
+        self.line = line
+        self.column = column
+        where = path if line is None else f"{path}:{line}:{column}"
+        super().__init__(f"{where}: {message}")
+
+
+class _ComposeLoader(yaml.SafeLoader):
+    """Private loader subclass: composing only, so globals of PyYAML stay untouched."""
+
+
+def _construct_scalar(loader: _ComposeLoader, node: ScalarNode, path: str) -> Any:
+    if node.tag not in _SAFE_TAGS:
+        mark = Mark.of(node)
+        raise YamlFileError(
+            path,
+            f"unsupported YAML tag {node.tag!r}: contract files are loaded safely and never run code; "
+            "remove the tag",
+            mark.line,
+            mark.column,
+        )
+    return loader.construct_object(node, deep=True)
+
+
+class _Builder:
+    def __init__(self, loader: _ComposeLoader, path: str) -> None:
+        self.loader = loader
+        self.path = path
+        self.expanded = 0
+
+    def fail(self, node: Node, message: str) -> YamlFileError:
+        mark = Mark.of(node)
+        return YamlFileError(self.path, message, mark.line, mark.column)
+
+    def build(self, node: Node) -> Any:
+        self.expanded += 1
+        if self.expanded > MAX_EXPANDED_NODES:
+            raise self.fail(
+                node,
+                f"the document expands to more than {MAX_EXPANDED_NODES:,} values through aliases "
+                "(an alias bomb?); refusing to load it",
+            )
+        if isinstance(node, ScalarNode):
+            return _construct_scalar(self.loader, node, self.path)
+        if isinstance(node, SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                raise self.fail(node, f"unsupported YAML tag {node.tag!r} on a list")
+            result = MarkedList()
+            result.mark = Mark.of(node)
+            result.marks = []
+            for item in node.value:
+                result.append(self.build(item))
+                result.marks.append(Mark.of(item))
+            return result
+        if isinstance(node, MappingNode):
+            if node.tag != "tag:yaml.org,2002:map":
+                raise self.fail(node, f"unsupported YAML tag {node.tag!r} on a mapping")
+            return self.mapping(node)
+        raise self.fail(node, "unsupported YAML node")  # pragma: no cover
+
+    def mapping(self, node: MappingNode) -> MarkedDict:
+        result = MarkedDict()
+        result.mark = Mark.of(node)
+        result.marks = {}
+        result.key_marks = {}
+        merged: Dict[Any, Tuple[Any, Mark, Mark]] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+                for source in sources:
+                    if not isinstance(source, MappingNode):
+                        raise self.fail(source, "a merge key (<<) needs a mapping or a list of mappings")
+                    built = self.mapping(source)
+                    for k, val in built.items():
+                        merged.setdefault(k, (val, built.marks[k], built.key_marks[k]))
+                continue
+            if not isinstance(key_node, ScalarNode):
+                raise self.fail(key_node, "mapping keys must be plain scalars")
+            key = self.build(key_node)
+            if key in result:
+                first = result.key_marks[key]
+                raise self.fail(
+                    key_node,
+                    f"duplicate key {key!r} (first at line {first.line}); YAML would silently keep only the last one",
+                )
+            try:
+                hash(key)
+            except TypeError:
+                raise self.fail(key_node, "mapping keys must be scalars") from None
+            result[key] = self.build(value_node)
+            result.marks[key] = Mark.of(value_node)
+            result.key_marks[key] = Mark.of(key_node)
+        for key, (value, mark, key_mark) in merged.items():
+            if key not in result:
+                result[key] = value
+                result.marks[key] = mark
+                result.key_marks[key] = key_mark
+        return result
+
+
+def decode_yaml_bytes(data: bytes, path: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise YamlFileError(
+            path,
+            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8",
+            line,
+            None,
+        ) from None
+
+
+def load_yaml(text: str, path: str) -> Any:
+    """Parse one YAML document into marked plain data (``None`` for an empty file)."""
+    loader = _ComposeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = " ".join(filter(None, [exc.context, exc.problem]))
+        raise YamlFileError(
+            path, f"invalid YAML: {problem}", mark.line + 1 if mark else None, mark.column + 1 if mark else None
+        ) from None
+    except yaml.YAMLError as exc:
+        raise YamlFileError(path, f"invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    if node is None:
+        return None
+    builder = _Builder(_ComposeLoader(""), path)
+    try:
+        return builder.build(node)
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        raise YamlFileError(
+            path, f"invalid value: {exc.problem}", mark.line + 1 if mark else None, mark.column + 1 if mark else None
+        ) from None
+    except RecursionError:
+        raise YamlFileError(path, "the document nests too deeply (recursive aliases?)") from None
+
+
+def locate(data: Any, path: Tuple[Any, ...], file: str) -> str:
+    """``file:line:column`` of the value at ``path`` inside marked data (nearest known parent)."""
+    mark: Optional[Mark] = getattr(data, "mark", None)
+    current = data
+    for step in path:
+        if isinstance(current, MarkedDict) and step in current:
+            mark = current.marks.get(step, mark)
+            current = current[step]
+        elif isinstance(current, MarkedList) and isinstance(step, int) and 0 <= step < len(current):
+            mark = current.marks[step]
+            current = current[step]
+        else:
+            if isinstance(current, MarkedDict) and step in getattr(current, "key_marks", {}):
+                mark = current.key_marks[step]
+            break
+    if mark is None:
+        return file
+    return f"{file}:{mark.line}:{mark.column}"
+
+
+def key_location(data: Any, key: Any, file: str) -> str:
+    """Location of a mapping *key* (for unknown-key errors)."""
+    if isinstance(data, MarkedDict) and key in data.key_marks:
+        mark = data.key_marks[key]
+        return f"{file}:{mark.line}:{mark.column}"
+    return locate(data, (), file)

@@ -1,0 +1,163 @@
+"""The pytest11 entry point: options, the ``cors`` marker, YAML collection, reporting.
+
+Everything that decides lives in pytest-free modules; this module only wires
+them into pytest's hooks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from pathlib import Path
+from typing import Any, List, Optional
+
+import pytest
+
+from .collect import CorsSpecWarning, CorsYamlFile, _cors_case_result, is_contract_file  # noqa: F401
+from .contract import ContractError, CorsContract, parse_contract
+from .errors import CorsConfigurationError, CorsContractFailure, CorsReportedError
+from .fixtures import RUN_KEY, SETTINGS_KEY, cors, cors_app, cors_target, get_run, resolve_target  # noqa: F401
+from .report import Redactor
+from .runtime import CorsRun
+from .settings import add_options, load_settings
+
+MARKER_HELP = (
+    "cors(path=None, *, origins=(), deny_origins=(), methods=('GET',), request_headers=(), credentials=False, "
+    "expose_headers=(), max_age=None, vary=True, body=None, audit=True): check this CORS contract against the "
+    "target when the test runs (stack markers for several contracts; see pytest-cors README)"
+)
+CONTRACTS_KEY = pytest.StashKey[List[CorsContract]]()
+RESULTS_KEY = pytest.StashKey[list]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_options(parser)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", MARKER_HELP)
+    try:
+        settings = load_settings(config)
+    except CorsConfigurationError as exc:
+        raise pytest.UsageError(f"pytest-cors: {exc}") from None
+    config.stash[SETTINGS_KEY] = settings
+    config.stash[RUN_KEY] = CorsRun(
+        profiles=settings.profiles,
+        redactor=Redactor.with_names(settings.redact),
+        app_origin=settings.app_origin,
+        timeout=settings.timeout,
+        verify=settings.verify,
+        retries=settings.retries,
+        send_unsafe=settings.send_unsafe,
+    )
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    run = config.stash.get(RUN_KEY, None)
+    if run is not None:
+        run.close()
+
+
+def pytest_report_header(config: pytest.Config) -> Optional[List[str]]:
+    if config.getoption("verbose") < 1 or SETTINGS_KEY not in config.stash:
+        return None
+    settings = config.stash[SETTINGS_KEY]
+    sources = dict(settings.sources)
+    browsers = ", ".join(settings.profile_names)
+    lines = [f"cors: browsers {browsers} (from {sources.get('cors_browser', 'default')})"]
+    if settings.url.value:
+        lines.append(f"cors: live URL {settings.url.value} (from {settings.url.source})")
+    elif settings.app.value:
+        lines.append(f"cors: WSGI app {settings.app.value} served as {settings.app_origin} (from {settings.app.source})")
+    return lines
+
+
+def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> Optional[pytest.Collector]:
+    if file_path.suffix in (".yaml", ".yml") and is_contract_file(file_path):
+        return CorsYamlFile.from_parent(parent, path=file_path)
+    return None
+
+
+# --- the marker -------------------------------------------------------------------------------
+
+
+def contract_from_marker(mark: pytest.Mark, test_name: str, nodeid: str) -> CorsContract:
+    """Validate one ``@pytest.mark.cors(...)`` with the same schema as YAML."""
+    kwargs = dict(mark.kwargs)
+    where = f"{nodeid}: @pytest.mark.cors"
+    if len(mark.args) > 1:
+        raise ContractError(f"takes at most one positional argument (the path), got {len(mark.args)}: {mark.args!r}", where)
+    if mark.args:
+        if "path" in kwargs:
+            raise ContractError("path given both positionally and as path=", where)
+        kwargs["path"] = mark.args[0]
+
+    def locate(path: tuple) -> str:
+        return f"{where} argument {path[0]!r}" if path else where
+
+    return parse_contract(kwargs, default_name=test_name, locate=locate)
+
+
+def _marker_contracts(item: pytest.Item) -> List[CorsContract]:
+    marks = list(item.iter_markers("cors"))
+    contracts = []
+    for mark in reversed(marks):  # closest last -> report in source order
+        contracts.append(contract_from_marker(mark, getattr(item, "originalname", item.name), item.nodeid))
+    names = [c.name for c in contracts]
+    if len(contracts) > 1 and len(set(names)) < len(names):
+        contracts = [
+            dataclasses.replace(c, name=f"{c.name}#{i}") for i, c in enumerate(contracts, 1)
+        ]
+    return contracts
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: Any):
+    """Validate cors markers at collection time: a bad marker is a collection error of its file."""
+    result = yield
+    items = result if isinstance(result, list) else [result] if result is not None else []
+    for item in items:
+        if isinstance(item, pytest.Function) and item.get_closest_marker("cors") is not None:
+            try:
+                item.stash[CONTRACTS_KEY] = _marker_contracts(item)
+            except ContractError as exc:
+                raise collector.CollectError(str(exc)) from None
+    return result
+
+
+@pytest.fixture(autouse=True)
+def _cors_marker_contracts(request: pytest.FixtureRequest) -> None:
+    """Runs a marked test's contracts during setup (faults become errors, not failures)."""
+    contracts = request.node.stash.get(CONTRACTS_KEY, None)
+    if not contracts:
+        return
+    run = get_run(request.config)
+    transport = resolve_target(request)
+    results = []
+    for contract in contracts:
+        results.extend(run.run_contract(contract, transport))
+    request.node.stash[RESULTS_KEY] = results
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    result = yield
+    results = item.stash.get(RESULTS_KEY, None)
+    if results:
+        run = get_run(item.config)
+        for case_result in results:
+            if case_result.spec_warning:
+                warnings.warn(CorsSpecWarning(case_result.spec_warning), stacklevel=1)
+        text = run.failure_text(results)
+        if text:
+            raise CorsContractFailure(text)
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    excinfo = call.excinfo
+    if excinfo is not None and isinstance(excinfo.value, CorsReportedError):
+        report.longrepr = excinfo.value.text
+    return report

@@ -1,0 +1,291 @@
+"""Failure reports that read like a good bug report.
+
+Each report says which case broke, what Chromium would print, which browsers
+block, how to reproduce each request with curl, the expected and actual CORS
+headers side by side, and a one-line hint at the usual fix. Secrets are
+redacted everywhere text leaves the plugin.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+from typing import Iterable, List, Optional, Sequence, Tuple
+from urllib.parse import urlsplit, urlunsplit
+
+from . import verdict as v
+from .checker import CaseResult, Problem
+from .exchange import Exchange, HttpRequest, HttpResponse
+from .profiles import PROFILES
+from .simulation import BrowserVerdict
+
+REDACTED = "<redacted>"
+ALWAYS_REDACTED = frozenset({"authorization", "cookie", "proxy-authorization", "set-cookie"})
+
+
+@dataclass(frozen=True)
+class Redactor:
+    """Hides secret header values and URL passwords in anything shown to humans."""
+
+    extra: frozenset = frozenset()
+
+    @classmethod
+    def with_names(cls, names: Iterable[str]) -> "Redactor":
+        return cls(frozenset(n.strip().lower() for n in names if n.strip()))
+
+    def is_secret(self, name: str) -> bool:
+        lowered = name.lower()
+        return lowered in ALWAYS_REDACTED or lowered in self.extra
+
+    def header(self, name: str, value: str) -> str:
+        return REDACTED if self.is_secret(name) else value
+
+    def url(self, url: str) -> str:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        host = parts.netloc.rsplit("@", 1)[1]
+        netloc = f"{parts.username}:{REDACTED}@{host}"
+        return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+    def text(self, text: str, secrets: Iterable[str] = ()) -> str:
+        for secret in secrets:
+            if secret and len(secret) >= 4:
+                text = text.replace(secret, REDACTED)
+        return text
+
+
+def curl_command(request: HttpRequest, redactor: Redactor = Redactor()) -> str:
+    """A copy-pasteable curl line that sends exactly this request (secrets redacted)."""
+    parts = ["curl", "-i"]
+    if request.method == "HEAD":
+        parts.append("-I")
+    elif request.method != "GET" or request.body is not None:
+        parts += ["-X", request.method]
+    parts.append(redactor.url(request.url))
+    for name, value in request.headers:
+        parts += ["-H", f"{name}: {redactor.header(name, value)}"]
+    if request.body is not None:
+        body = request.body.decode("utf-8", "replace")
+        parts += ["--data-binary", body if len(body) <= 2000 else body[:2000] + "…"]
+    return " ".join(shlex.quote(p) for p in parts)
+
+
+# --- hints -------------------------------------------------------------------------------------
+
+
+def hint_for(failure: v.Failure, origin: str, method: str) -> str:
+    """One line at the usual fix, in the words of flask-cors / django-cors-headers users."""
+    code, status = failure.code, failure.status or 0
+    if code == v.ACAO_MISSING and failure.on_preflight:
+        if status in (401, 403):
+            return (f"the preflight got {status}: authentication runs before the CORS layer; let OPTIONS "
+                    "requests through unauthenticated (browsers never send credentials on a preflight)")
+        if status in (404, 405, 501):
+            return (f"the preflight got {status}: nothing answers OPTIONS on this route; let the CORS "
+                    "middleware answer preflights before routing")
+        return f"the preflight response has no Access-Control-Allow-Origin: add {origin} to the server's allowed origins"
+    if code == v.ACAO_MISSING:
+        if status >= 400:
+            return (f"the {status} response lacks the CORS headers: error handlers and proxies (nginx "
+                    "'add_header ... always') must add them too, or the browser shows a CORS error instead of the status")
+        return f"the server does not send Access-Control-Allow-Origin for {origin}: add it to the allowed origins"
+    if code == v.PREFLIGHT_STATUS:
+        return (f"OPTIONS answered {status}: auth, routing or a redirect rejects the preflight; let the CORS "
+                "layer answer OPTIONS with a 2xx first")
+    if code == v.PREFLIGHT_REDIRECT:
+        return ("preflights never follow redirects (often a trailing-slash or http->https redirect): call the "
+                "final URL, or answer OPTIONS before redirecting")
+    if code == v.ACAO_WILDCARD_WITH_CREDENTIALS:
+        return "'*' never works with credentials: echo the validated origin instead, and send Vary: Origin"
+    if code == v.ACAC_NOT_TRUE:
+        return ("send 'Access-Control-Allow-Credentials: true' (exactly, lowercase): flask-cors "
+                "supports_credentials=True, django-cors-headers CORS_ALLOW_CREDENTIALS = True")
+    if code == v.ACAO_MULTIPLE:
+        return ("Access-Control-Allow-Origin arrived with several values: two layers (app and proxy) both add it, "
+                "or a list was sent; send exactly one origin")
+    if code in (v.ACAO_MISMATCH, v.ACAO_INVALID):
+        return (f"origins are exact (scheme, host and port; no trailing slash): the server allows "
+                f"{failure.detail!r}, the page is {origin!r}")
+    if code == v.ACAM_INVALID:
+        return "Access-Control-Allow-Methods must be a comma-separated list of method names"
+    if code == v.ACAH_INVALID:
+        return "Access-Control-Allow-Headers must be a comma-separated list of header names"
+    if code == v.METHOD_NOT_ALLOWED:
+        extra = ""
+        if method != method.upper():
+            extra = f" (fetch() sends {method!r} as written and the match is case-sensitive: write {method.upper()!r} in the client, or list {method!r})"
+        return f"add {method} to the server's allowed methods (Access-Control-Allow-Methods){extra}"
+    if code == v.HEADER_NOT_ALLOWED:
+        return f"list {failure.detail} in the server's allowed headers (Access-Control-Allow-Headers)"
+    if code == v.REDIRECT_CREDENTIALS:
+        return "a cross-origin redirect to a URL with user:password@ is always refused: drop the userinfo"
+    if code == v.REDIRECT_SCHEME:
+        return "a CORS request can only be redirected to http or https URLs"
+    if code == v.REDIRECT_TOO_MANY:
+        return "the request was redirected more than 20 times (a redirect loop?)"
+    return ""
+
+
+def problem_hint(problem: Problem, result: CaseResult) -> str:
+    if problem.kind == "allowed":
+        return ("the server lets an origin read that it should refuse: check for an origin reflected without an "
+                "allowlist, an unanchored regex or an endswith() check")
+    if problem.kind == "vary":
+        return "add 'Vary: Origin' to every response whose Access-Control-Allow-Origin depends on the request's Origin"
+    if problem.kind == "expose":
+        if result.case.contract.credentials:
+            return ("list the header by name in Access-Control-Expose-Headers ('*' does not expose anything on "
+                    "credentialed requests): flask-cors expose_headers, django-cors-headers CORS_EXPOSE_HEADERS")
+        return "list the header in Access-Control-Expose-Headers (flask-cors expose_headers, django-cors-headers CORS_EXPOSE_HEADERS)"
+    if problem.kind == "max-age":
+        return "set Access-Control-Max-Age on the preflight response (flask-cors max_age, django-cors-headers CORS_PREFLIGHT_MAX_AGE)"
+    return ""
+
+
+# --- header tables -----------------------------------------------------------------------------
+
+
+def _expected_preflight(result: CaseResult) -> List[Tuple[str, str]]:
+    case, contract = result.case, result.case.contract
+    preflight = next((v.preflight for v in result.verdicts if v.preflight), None)
+    unsafe = ""
+    method = case.method
+    if preflight is not None:
+        unsafe = preflight.request.header("Access-Control-Request-Headers") or ""
+        method = preflight.request.header("Access-Control-Request-Method") or method
+    if not case.expect_allowed:
+        return [("Access-Control-Allow-Origin", f"absent, or not {case.origin}")]
+    rows = [
+        ("status", "2xx"),
+        ("Access-Control-Allow-Origin", case.origin if contract.credentials else f"{case.origin} or *"),
+    ]
+    if contract.credentials:
+        rows.append(("Access-Control-Allow-Credentials", "true"))
+    if method not in ("GET", "HEAD", "POST"):
+        rows.append(("Access-Control-Allow-Methods", f"includes {method}" + ("" if contract.credentials else " (or *)")))
+    if unsafe:
+        rows.append(("Access-Control-Allow-Headers", f"includes {unsafe}" + ("" if contract.credentials else " (or *)")))
+    if contract.max_age is not None:
+        rows.append(("Access-Control-Max-Age", contract.max_age.describe()))
+    return rows
+
+
+def _expected_actual(result: CaseResult) -> List[Tuple[str, str]]:
+    case, contract = result.case, result.case.contract
+    if not case.expect_allowed:
+        return [("Access-Control-Allow-Origin", f"absent, or not {case.origin}")]
+    rows = [("Access-Control-Allow-Origin", case.origin if contract.credentials else f"{case.origin} or *")]
+    if contract.credentials:
+        rows.append(("Access-Control-Allow-Credentials", "true"))
+    if contract.expose_headers:
+        rows.append(("Access-Control-Expose-Headers", "includes " + ", ".join(contract.expose_headers)))
+    if contract.vary:
+        rows.append(("Vary", "includes Origin (unless ACAO is *)"))
+    return rows
+
+
+def _actual_value(response: HttpResponse, name: str, redactor: Redactor) -> str:
+    if name == "status":
+        return f"{response.status} {response.reason}".strip()
+    lines = response.header_lines(name)
+    if not lines:
+        return "(missing)"
+    shown = [redactor.header(name, line) for line in lines]
+    return " | ".join(repr(s) if s != s.strip() or not s else s for s in shown) + (f"  ({len(lines)} lines)" if len(lines) > 1 else "")
+
+
+def _shorten(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} chars)"
+
+
+def header_table(expected: Sequence[Tuple[str, str]], response: HttpResponse, redactor: Redactor, *, extra: Sequence[str] = ()) -> List[str]:
+    names = [n for n, _ in expected]
+    for name in extra:
+        if name not in names and response.has_header(name):
+            names.append(name)
+    expected_map = dict(expected)
+    rows = [(n, expected_map.get(n, ""), _shorten(_actual_value(response, n, redactor))) for n in names]
+    width_name = max(len(r[0]) for r in rows)
+    width_expected = max(max(len(r[1]) for r in rows), len("expected"))
+    lines = [f"    {'header':<{width_name}}  {'expected':<{width_expected}}  actual"]
+    for name, exp, act in rows:
+        lines.append(f"    {name:<{width_name}}  {exp:<{width_expected}}  {act}")
+    return lines
+
+
+_CORS_RESPONSE_HEADERS = (
+    v.ACAO, v.ACAC, v.ACAM, v.ACAH, v.ACEH, v.ACMA, "Vary", "Location", "Access-Control-Allow-Private-Network",
+)
+
+
+def _exchange_section(title: str, exchange: Exchange, expected: Sequence[Tuple[str, str]], redactor: Redactor) -> List[str]:
+    lines = [f"{title}:", "  " + curl_command(exchange.request, redactor)]
+    lines.append(f"  -> {exchange.response.status} {exchange.response.reason}".rstrip())
+    lines += header_table(expected, exchange.response, redactor, extra=_CORS_RESPONSE_HEADERS)
+    return lines
+
+
+def _console_lines(verdicts: Sequence[BrowserVerdict]) -> List[str]:
+    lines: List[str] = []
+    blocking = [v for v in verdicts if not v.allowed]
+    chrome = next((v for v in blocking if v.profile in ("chrome", "spec")), None)
+    shown = chrome or (blocking[0] if blocking else None)
+    if shown is None:
+        return lines
+    label = PROFILES[shown.profile].display_name
+    lines.append(f"{label} console:")
+    lines += ["  " + line for line in shown.message.splitlines()]
+    for other in blocking:
+        if other is shown:
+            continue
+        lines.append(f"{PROFILES[other.profile].display_name} console:")
+        lines += ["  " + line for line in other.message.splitlines()]
+    return lines
+
+
+def format_case_failure(result: CaseResult, redactor: Redactor = Redactor(), *, verbose: bool = False) -> str:
+    """The full failure text for one case."""
+    case, contract = result.case, result.case.contract
+    expectation = "allowed" if case.expect_allowed else "blocked"
+    credentials = " with credentials" if contract.credentials else ""
+    lines = [
+        f"CORS contract {contract.name!r} violated: {case.method} {redactor.url(result.url)} from origin {case.origin}{credentials}",
+        f"  expected: {expectation}",
+    ]
+    for problem in result.problems:
+        lines.append(f"  problem:  {problem.summary}")
+    browsers = [PROFILES[v.profile].display_name for v in result.verdicts]
+    blocking = [PROFILES[v.profile].display_name for v in result.verdicts if not v.allowed]
+    allowing = [b for b in browsers if b not in blocking]
+    lines.append(f"  blocks:   {', '.join(blocking) or 'none'}" + (f"   allows: {', '.join(allowing)}" if allowing else ""))
+    lines.append("")
+    lines += _console_lines(result.verdicts)
+    hints = []
+    first_blocked = next((v for v in result.verdicts if v.failure is not None), None)
+    if case.expect_allowed and first_blocked is not None and first_blocked.failure is not None:
+        hints.append(hint_for(first_blocked.failure, case.origin, case.method))
+    for problem in result.problems:
+        if problem.kind != "blocked":
+            hints.append(problem_hint(problem, result))
+    hints = [h for h in dict.fromkeys(hints) if h]
+    if hints:
+        lines.append("")
+        lines += [f"Hint: {h}" for h in hints]
+    for exchange in result.exchanges:
+        lines.append("")
+        if exchange.kind == "preflight":
+            lines += _exchange_section("Preflight request", exchange, _expected_preflight(result), redactor)
+        else:
+            title = "Actual request"
+            if exchange.response.is_redirect:
+                title += " (redirect hop)"
+            lines += _exchange_section(title, exchange, _expected_actual(result), redactor)
+    for note in result.notes:
+        lines.append("")
+        lines.append(f"Note: {note}")
+    if contract.where:
+        lines.append("")
+        lines.append(f"Contract: {contract.where}")
+    text = "\n".join(lines)
+    return redactor.text(text, [val for name, val in contract.request_headers if redactor.is_secret(name)])

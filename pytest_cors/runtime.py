@@ -1,0 +1,271 @@
+"""One run's state: the chosen target, shared transports, and running contracts on it.
+
+Kept free of pytest hooks so the same object serves marker tests, YAML items,
+the ``cors`` fixture and the stand-alone scan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+from .checker import CaseResult, check_case, judge, run_verdicts
+from .contract import ContractCase, ContractError, CorsContract, parse_contract
+from .errors import CorsConfigurationError, CorsContractFailure, CorsNetworkError
+from .origins import NULL_ORIGIN, serialize_url_origin
+from .profiles import PROFILES, BrowserProfile
+from .report import Redactor, format_case_failure
+from .simulation import BrowserVerdict
+from .transport import Transport, TransportError
+from .transport.live import LiveTransport
+from .transport.wsgi import WsgiTransport
+
+NO_TARGET_MESSAGE = """no target to check CORS contracts against. Give one of:
+  - an in-process WSGI app: override the `cors_app` fixture in conftest.py
+        @pytest.fixture
+        def cors_app():
+            from myproject.wsgi import application
+            return application
+    or pass --cors-app module:attribute (ini: cors_app = myproject.wsgi:application)
+  - a live URL: --cors-url https://staging.example.com (ini: cors_url), or `target:` in a YAML contract file"""
+
+
+def format_transport_error(error: TransportError, redactor: Redactor) -> str:
+    lines = [f"cannot reach the target: {error.kind}", f"  URL:   {redactor.url(error.url)}", f"  cause: {error.cause}"]
+    if error.hint:
+        lines.append(f"  hint:  {error.hint}")
+    lines.append("This is a network fault, not a CORS verdict: no browser decision was made.")
+    return "\n".join(lines)
+
+
+class CorsRun:
+    """Per-run state: settings-derived choices and one live transport (one Session) per base URL."""
+
+    def __init__(
+        self,
+        *,
+        profiles: Sequence[BrowserProfile],
+        redactor: Redactor,
+        app_origin: str = "http://testserver",
+        timeout: float = 10.0,
+        verify: Any = True,
+        retries: int = 0,
+        send_unsafe: bool = False,
+    ) -> None:
+        self.profiles = tuple(profiles)
+        self.redactor = redactor
+        self.app_origin = app_origin
+        self.timeout = timeout
+        self.verify = verify
+        self.retries = retries
+        self.send_unsafe = send_unsafe
+        self._live: Dict[str, LiveTransport] = {}
+        self._apps: Dict[int, WsgiTransport] = {}
+
+    def live(self, url: str) -> LiveTransport:
+        base = url.rstrip("/")
+        transport = self._live.get(base)
+        if transport is None:
+            shared = next(iter(self._live.values()), None)
+            transport = LiveTransport(
+                base,
+                timeout=self.timeout,
+                verify=self.verify,
+                retries=self.retries,
+                session=shared.session if shared else None,
+            )
+            if shared is not None:
+                transport._unreachable = shared._unreachable
+            self._live[base] = transport
+        return transport
+
+    def app(self, app: Callable[..., Any]) -> WsgiTransport:
+        transport = self._apps.get(id(app))
+        if transport is None or transport.app is not app:
+            transport = WsgiTransport(app, self.app_origin)
+            self._apps[id(app)] = transport
+        return transport
+
+    def close(self) -> None:
+        for transport in self._live.values():
+            transport.close()
+        self._live.clear()
+
+    # --- running ---------------------------------------------------------------------------
+
+    def ensure_cross_origin(self, contract: CorsContract, transport: Transport) -> None:
+        own = transport.origin
+        for origin in contract.origins + contract.deny_origins:
+            if origin == own:
+                raise CorsConfigurationError(
+                    f"{contract.where or contract.name}: origin {origin!r} is the target's own origin "
+                    f"({transport.describe()}). Same-origin requests never use CORS, so this contract would "
+                    "check nothing. Use the origin of the page that calls the API (a dev proxy that serves the "
+                    "page and the API together hides CORS until staging)."
+                )
+
+    def run_case(self, case: ContractCase, transport: Transport) -> CaseResult:
+        withhold = isinstance(transport, LiveTransport) and not self.send_unsafe
+        try:
+            return check_case(case, transport.send, transport.base_url(), self.profiles, withhold_unsafe=withhold)
+        except TransportError as error:
+            raise CorsNetworkError(format_transport_error(error, self.redactor)) from None
+
+    def run_contract(self, contract: CorsContract, transport: Transport) -> List[CaseResult]:
+        self.ensure_cross_origin(contract, transport)
+        return [self.run_case(case, transport) for case in contract.cases()]
+
+    def failure_text(self, results: Sequence[CaseResult]) -> Optional[str]:
+        failed = [r for r in results if not r.passed]
+        if not failed:
+            return None
+        parts = [format_case_failure(r, self.redactor) for r in failed]
+        if len(failed) > 1:
+            header = f"{len(failed)} of {len(results)} CORS cases failed"
+            return header + "\n\n" + "\n\n".join(f"[{i}] {p}" for i, p in enumerate(parts, 1))
+        return parts[0]
+
+
+@dataclass
+class CheckResult:
+    """The outcome of ``cors.check(...)``: what every selected browser did with one fetch()."""
+
+    result: CaseResult
+    _run: CorsRun
+    _fetch: Any
+    _sender: Any
+
+    @property
+    def verdicts(self) -> Dict[str, BrowserVerdict]:
+        return {v.profile: v for v in self.result.verdicts}
+
+    @property
+    def allowed(self) -> bool:
+        """True when every selected browser lets the page read the response."""
+        return all(v.allowed for v in self.result.verdicts)
+
+    @property
+    def blocked_by(self) -> Tuple[str, ...]:
+        return self.result.blocking_profiles
+
+    def _first_blocking(self) -> Optional[BrowserVerdict]:
+        blocking = [v for v in self.result.verdicts if not v.allowed]
+        return next((v for v in blocking if v.profile == "chrome"), blocking[0] if blocking else None)
+
+    @property
+    def reason(self) -> str:
+        verdict = self._first_blocking()
+        return verdict.reason if verdict else self.result.verdicts[0].reason
+
+    @property
+    def console_message(self) -> str:
+        verdict = self._first_blocking()
+        return verdict.message if verdict else ""
+
+    message = console_message
+
+    @property
+    def preflight(self):
+        return next((v.preflight for v in self.result.verdicts if v.preflight), None)
+
+    @property
+    def actual(self):
+        return next((v.actual for v in self.result.verdicts if v.actual), None)
+
+    @property
+    def exchanges(self):
+        return self.result.exchanges
+
+    @property
+    def readable_headers(self) -> Dict[str, str]:
+        """Headers JS can read, as the strictest selected browser sees them."""
+        readable: Optional[Dict[str, str]] = None
+        for verdict in self.result.verdicts:
+            if readable is None:
+                readable = dict(verdict.readable_headers)
+            else:
+                readable = {k: val for k, val in readable.items() if k in verdict.readable_headers}
+        return readable or {}
+
+    def assert_allowed(self) -> "CheckResult":
+        __tracebackhide__ = True
+        if not self.result.passed:
+            raise CorsContractFailure(format_case_failure(self.result, self._run.redactor))
+        return self
+
+    def assert_blocked(self) -> "CheckResult":
+        __tracebackhide__ = True
+        case = self.result.case
+        deny_case = ContractCase(case.contract, case.origin, case.method, False)
+        judged = judge(deny_case, self._fetch, self._sender, self.result.verdicts, self._run.profiles)
+        if not judged.passed:
+            raise CorsContractFailure(format_case_failure(judged, self._run.redactor))
+        return self
+
+
+class CorsChecker:
+    """The ``cors`` fixture: imperative checks against the configured target."""
+
+    def __init__(self, run: CorsRun, transport_factory: Callable[[], Transport], where: str = "cors.check") -> None:
+        self._run = run
+        self._factory = transport_factory
+        self._transport: Optional[Transport] = None
+        self._where = where
+
+    @property
+    def transport(self) -> Transport:
+        if self._transport is None:
+            self._transport = self._factory()
+        return self._transport
+
+    @property
+    def profiles(self) -> Tuple[str, ...]:
+        return tuple(p.name for p in self._run.profiles)
+
+    def check(
+        self,
+        path: str,
+        *,
+        origin: str,
+        method: str = "GET",
+        headers: Any = None,
+        credentials: bool = False,
+        body: Any = None,
+        expose_headers: Sequence[str] = (),
+    ) -> CheckResult:
+        """Send what a browser would for ``fetch(path, {method, headers, credentials, body})`` from ``origin``."""
+        __tracebackhide__ = True
+        data: Dict[str, Any] = {"path": path, "origins": [origin], "methods": [method], "credentials": credentials, "vary": False}
+        if headers:
+            data["request_headers"] = dict(headers) if not isinstance(headers, (list, tuple)) else list(headers)
+        if body is not None:
+            data["body"] = body
+        if expose_headers:
+            data["expose_headers"] = list(expose_headers)
+        try:
+            contract = parse_contract(data, default_name=f"cors.check({path!r})", where=self._where)
+        except ContractError as exc:
+            raise CorsConfigurationError(f"cors.check(): {exc.message}") from None
+        transport = self.transport
+        self._run.ensure_cross_origin(contract, transport)
+        case = contract.cases()[0]
+        withhold = isinstance(transport, LiveTransport) and not self._run.send_unsafe
+        try:
+            fetch, sender, verdicts = run_verdicts(case, transport.send, transport.base_url(), self._run.profiles, withhold_unsafe=withhold)
+            result = judge(case, fetch, sender, verdicts, self._run.profiles)
+        except TransportError as error:
+            raise CorsNetworkError(format_transport_error(error, self._run.redactor)) from None
+        return CheckResult(result, self._run, fetch, sender)
+
+    def check_contract(self, **contract: Any) -> List[CaseResult]:
+        """Check a whole contract (same keys as the marker); raises CorsContractFailure on violation."""
+        __tracebackhide__ = True
+        try:
+            parsed = parse_contract(contract, default_name=contract.get("name") or contract.get("path"), where=self._where)
+        except ContractError as exc:
+            raise CorsConfigurationError(f"cors.check_contract(): {exc.message}") from None
+        results = self._run.run_contract(parsed, self.transport)
+        text = self._run.failure_text(results)
+        if text:
+            raise CorsContractFailure(text)
+        return results

@@ -1,0 +1,215 @@
+"""Command-line options and their ini twins, resolved once per run with their source.
+
+Every option has an ini key of the same name (``--cors-url`` <-> ``cors_url``);
+the command line wins. A bad value names where it came from, so users know
+whether to fix ``pytest.ini`` or the command they typed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional, Tuple
+
+import pytest
+
+from .errors import CorsConfigurationError
+from .origins import OriginError, parse_origin
+from .profiles import BrowserProfile, UnknownProfileError, select_profiles
+
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+
+#: (flag, ini key, help, ini type, default)
+OPTIONS: Tuple[Tuple[str, str, str, str, Any], ...] = (
+    ("--cors-url", "cors_url", "live base URL to check contracts against (e.g. https://staging.example.com)", "string", None),
+    ("--cors-app", "cors_app", "in-process WSGI app to check, as module:attribute (e.g. myproject.wsgi:application)", "string", None),
+    ("--cors-app-origin", "cors_app_origin", "origin the in-process app is served as (default http://testserver)", "string", "http://testserver"),
+    ("--cors-browser", "cors_browser", "browser profiles that decide: all (default: chrome, firefox, safari), chrome, firefox, safari, spec, or a comma list", "string", "all"),
+    ("--cors-timeout", "cors_timeout", "seconds to wait for a live server (default 10)", "string", "10"),
+    ("--cors-retries", "cors_retries", "retries of idempotent requests on connection errors, with backoff (default 0)", "string", "0"),
+    ("--cors-ca-bundle", "cors_ca_bundle", "CA bundle file to verify the live server's TLS certificate", "string", None),
+    ("--cors-redact", "cors_redact", "extra header names whose values are hidden in reports (comma-separated)", "string", ""),
+    ("--cors-audit", "cors_audit", "security audit of allow contracts: fail (default), warn or off", "string", "fail"),
+    ("--cors-audit-severity", "cors_audit_severity", "minimum finding severity that fails: critical, high, medium (default), low, info", "string", "medium"),
+)
+FLAGS: Tuple[Tuple[str, str, str], ...] = (
+    ("--cors-send-unsafe", "cors_send_unsafe", "against a live URL, also send actual requests with methods other than GET/HEAD (they may change data)"),
+    ("--cors-insecure", "cors_insecure", "against a live URL, do not verify TLS certificates"),
+)
+
+
+def add_options(parser: pytest.Parser) -> None:
+    group = parser.getgroup("cors", "CORS contract testing (pytest-cors)")
+    for flag, ini, help_text, ini_type, default in OPTIONS:
+        group.addoption(flag, dest=ini, default=None, metavar=ini.upper().replace("CORS_", ""), help=help_text)
+        parser.addini(ini, help=help_text, type=ini_type, default=default)
+    for flag, ini, help_text in FLAGS:
+        group.addoption(flag, dest=ini, action="store_true", default=None, help=help_text)
+        parser.addini(ini, help=help_text, type="bool", default=False)
+    group.addoption(
+        "--cors-scan",
+        dest="cors_scan",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="stand-alone audit: probe this URL for CORS weaknesses (repeatable)",
+    )
+    group.addoption(
+        "--cors-scan-origin",
+        dest="cors_scan_origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="with --cors-scan: an origin the endpoint is meant to trust (repeatable)",
+    )
+
+
+@dataclass(frozen=True)
+class Setting:
+    value: Any
+    source: str  # "--cors-url", "ini cors_url", or "default"
+
+
+def _setting(config: pytest.Config, flag: str, ini: str) -> Setting:
+    cli = config.getoption(ini, default=None)
+    if cli is not None:
+        return Setting(cli, flag)
+    value = config.getini(ini)
+    if isinstance(value, str):
+        value = value.strip()
+    if value not in (None, "", False):
+        return Setting(value, f"ini {ini}")
+    return Setting(value, "default")
+
+
+@dataclass(frozen=True)
+class CorsSettings:
+    url: Setting
+    app: Setting
+    app_origin: str
+    profiles: Tuple[BrowserProfile, ...]
+    timeout: float
+    retries: int
+    verify: Any
+    redact: Tuple[str, ...]
+    send_unsafe: bool
+    audit: str
+    audit_severity: str
+    scan_urls: Tuple[str, ...] = ()
+    scan_origins: Tuple[str, ...] = ()
+    sources: Tuple[Tuple[str, str], ...] = field(default_factory=tuple)
+
+    @property
+    def profile_names(self) -> Tuple[str, ...]:
+        return tuple(p.name for p in self.profiles)
+
+
+def _bad(setting: Setting, flag: str, ini: str, message: str) -> CorsConfigurationError:
+    where = setting.source if setting.source != "default" else f"{flag} / ini {ini}"
+    return CorsConfigurationError(f"{where}: {message}")
+
+
+def load_settings(config: pytest.Config) -> CorsSettings:
+    """Read and validate every option once; raise CorsConfigurationError naming the flag or ini key."""
+    get = {ini: _setting(config, flag, ini) for flag, ini, *_ in OPTIONS}
+    flags = {ini: _setting(config, flag, ini) for flag, ini, _ in FLAGS}
+    names = {ini: flag for flag, ini, *_ in OPTIONS}
+
+    def bad(ini: str, message: str) -> CorsConfigurationError:
+        return _bad(get[ini], names[ini], ini, message)
+
+    try:
+        profiles = select_profiles(str(get["cors_browser"].value or "all"))
+    except UnknownProfileError as exc:
+        raise bad("cors_browser", str(exc)) from None
+    try:
+        timeout = float(get["cors_timeout"].value or 10)
+        if not 0 < timeout <= 3600:
+            raise ValueError
+    except ValueError:
+        raise bad("cors_timeout", f"{get['cors_timeout'].value!r} is not a number of seconds between 0 and 3600") from None
+    try:
+        retries = int(get["cors_retries"].value or 0)
+        if not 0 <= retries <= 10:
+            raise ValueError
+    except ValueError:
+        raise bad("cors_retries", f"{get['cors_retries'].value!r} is not a whole number from 0 to 10") from None
+    try:
+        app_origin = parse_origin(str(get["cors_app_origin"].value or "http://testserver"))
+    except OriginError as exc:
+        raise bad("cors_app_origin", str(exc)) from None
+    if app_origin == "null":
+        raise bad("cors_app_origin", "the app must be served from a real origin, not null")
+    url = get["cors_url"]
+    if url.value:
+        text = str(url.value)
+        if not text.startswith(("http://", "https://")):
+            raise bad("cors_url", f"{text!r} is not an http(s) URL; did you mean 'https://{text}'?")
+    audit = str(get["cors_audit"].value or "fail").lower()
+    if audit not in ("fail", "warn", "off"):
+        raise bad("cors_audit", f"{audit!r} is not one of fail, warn, off")
+    severity = str(get["cors_audit_severity"].value or "medium").lower()
+    if severity not in SEVERITIES:
+        raise bad("cors_audit_severity", f"{severity!r} is not one of {', '.join(SEVERITIES)}")
+    verify: Any = True
+    ca_bundle = get["cors_ca_bundle"]
+    if ca_bundle.value:
+        if not os.path.isfile(str(ca_bundle.value)):
+            raise bad("cors_ca_bundle", f"CA bundle file {ca_bundle.value!r} does not exist")
+        verify = str(ca_bundle.value)
+    if flags["cors_insecure"].value:
+        verify = False
+    redact = tuple(n.strip() for n in str(get["cors_redact"].value or "").replace("\n", ",").split(",") if n.strip())
+    scan_origins = []
+    for text in config.getoption("cors_scan_origin") or []:
+        try:
+            scan_origins.append(parse_origin(text))
+        except OriginError as exc:
+            raise CorsConfigurationError(f"--cors-scan-origin: {exc}") from None
+    scan_urls = tuple(config.getoption("cors_scan") or [])
+    for text in scan_urls:
+        if not text.startswith(("http://", "https://")):
+            raise CorsConfigurationError(f"--cors-scan: {text!r} is not an http(s) URL")
+    sources = tuple((ini, s.source) for ini, s in get.items() if s.source != "default")
+    return CorsSettings(
+        url=url,
+        app=get["cors_app"],
+        app_origin=app_origin,
+        profiles=profiles,
+        timeout=timeout,
+        retries=retries,
+        verify=verify,
+        redact=redact,
+        send_unsafe=bool(flags["cors_send_unsafe"].value),
+        audit=audit,
+        audit_severity=severity,
+        scan_urls=scan_urls,
+        scan_origins=tuple(scan_origins),
+        sources=sources,
+    )
+
+
+def import_app(spec: str, source: str) -> Callable[..., Any]:
+    """Import ``module:attribute`` (attribute may be dotted, or a factory call ``create_app()``)."""
+    if ":" not in spec:
+        raise CorsConfigurationError(f"{source}: {spec!r} must be module:attribute, e.g. myproject.wsgi:application")
+    module_name, _, attr = spec.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except Exception as exc:
+        raise CorsConfigurationError(
+            f"{source}: cannot import module {module_name!r}: {type(exc).__name__}: {exc} "
+            "(is it on sys.path? set pythonpath in the ini file or install the project)"
+        ) from None
+    call = attr.endswith("()")
+    obj: Any = module
+    for part in attr.rstrip("()").split("."):
+        if not hasattr(obj, part):
+            raise CorsConfigurationError(f"{source}: module {module_name!r} has no attribute {attr.rstrip('()')!r}")
+        obj = getattr(obj, part)
+    if call:
+        obj = obj()
+    if not callable(obj):
+        raise CorsConfigurationError(f"{source}: {spec!r} is not a WSGI app (not callable)")
+    return obj
