@@ -226,6 +226,17 @@ def _exchange_section(title: str, exchange: Exchange, expected: Sequence[Tuple[s
     return lines
 
 
+def preflight_cache_line(response: HttpResponse, profiles: Sequence[str]) -> str:
+    """How long each browser caches this preflight (Max-Age is capped and parsed differently)."""
+    lines = response.header_lines(v.ACMA)
+    parts = []
+    for name in profiles:
+        seconds = v.max_age_seconds(lines, PROFILES[name])
+        parts.append(f"{PROFILES[name].display_name} {seconds} s" if seconds else f"{PROFILES[name].display_name} not cached")
+    declared = "absent" if not lines else repr(", ".join(lines))
+    return f"preflight cached: {', '.join(parts)} (Access-Control-Max-Age {declared})"
+
+
 def _console_lines(verdicts: Sequence[BrowserVerdict]) -> List[str]:
     lines: List[str] = []
     blocking = [v for v in verdicts if not v.allowed]
@@ -276,6 +287,7 @@ def format_case_failure(result: CaseResult, redactor: Redactor = Redactor(), *, 
         lines.append("")
         if exchange.kind == "preflight":
             lines += _exchange_section("Preflight request", exchange, _expected_preflight(result), redactor)
+            lines.append("    " + preflight_cache_line(exchange.response, [v.profile for v in result.verdicts]))
         else:
             title = "Actual request"
             if exchange.response.is_redirect:
