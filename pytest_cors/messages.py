@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Optional
+from urllib.parse import urlsplit, urlunsplit
 
 from . import verdict as v
 
@@ -23,6 +24,8 @@ class MessageContext:
     origin: str
     first_url: Optional[str] = None
     location: Optional[str] = None
+    #: The Origin header actually sent (``null`` after a tainting redirect); WebKit prints this one.
+    sent_origin: Optional[str] = None
 
 
 # --- Chromium ------------------------------------------------------------------------------
@@ -114,7 +117,7 @@ def _safari_reason(failure: v.Failure, ctx: MessageContext) -> str:
     if code == v.ACAO_MULTIPLE:
         return "Access-Control-Allow-Origin cannot contain more than one origin."
     if code in (v.ACAO_MISSING, v.ACAO_MISMATCH, v.ACAO_INVALID):
-        return f"Origin {ctx.origin} is not allowed by Access-Control-Allow-Origin. Status code: {failure.status}"
+        return f"Origin {ctx.sent_origin or ctx.origin} is not allowed by Access-Control-Allow-Origin. Status code: {failure.status}"
     if code == v.ACAC_NOT_TRUE:
         return 'Credentials flag is true, but Access-Control-Allow-Credentials is not "true".'
     if code in (v.PREFLIGHT_STATUS, v.PREFLIGHT_REDIRECT):
@@ -129,8 +132,8 @@ def _safari_reason(failure: v.Failure, ctx: MessageContext) -> str:
         return f"Request header field {failure.detail} is not allowed by Access-Control-Allow-Headers."
     if code == v.REDIRECT_CREDENTIALS:
         return (
-            f"Cross-origin redirection to {ctx.location} denied by Cross-Origin Resource Sharing "
-            f"policy: redirection URL {ctx.location} has credentials"
+            f"Cross-origin redirection to {_without_userinfo(ctx.location or '')} denied by Cross-Origin "
+            f"Resource Sharing policy: redirection URL {ctx.location} has credentials"
         )
     if code == v.REDIRECT_SCHEME:
         return (
@@ -140,6 +143,13 @@ def _safari_reason(failure: v.Failure, ctx: MessageContext) -> str:
     if code == v.REDIRECT_TOO_MANY:
         return "Load cannot follow more than 20 redirections"
     raise KeyError(code)
+
+
+def _without_userinfo(url: str) -> str:
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[1], parts.path, parts.query, parts.fragment))
 
 
 def safari_message(failure: v.Failure, ctx: MessageContext, *, redirect_hop: bool = False) -> str:

@@ -37,9 +37,23 @@ class BrowserProfile:
     authorization_covered_by_wildcard: bool
     #: Request headers the engine silently drops from fetch() beyond the standard's forbidden list.
     dropped_request_headers: FrozenSet[str]
-    #: After a redirect that changes the method to GET, does the engine still preflight
-    #: with the original request's unsafe header names (Firefox, WebKit) or decide afresh (Chromium)?
+    #: Once a request was preflighted, does every later redirect hop get a preflight too, even a
+    #: plain GET after a 303 (Firefox, WebKit), or is it decided afresh per hop (Chromium, the standard)?
+    preflight_sticky_after_redirect: bool
+    #: On such a sticky preflight, are the original unsafe header names still announced in
+    #: Access-Control-Request-Headers even though the headers were dropped (WebKit)?
     redirect_keeps_preflight_headers: bool
+    #: Are repeated request headers (``headers.append``) safelisted as one joined value
+    #: (Chromium, WebKit, the standard) or value by value (Firefox)?
+    safelists_joined_values: bool
+    #: The 1024-byte budget for all safelisted values together (``None``: not enforced, Firefox).
+    safelist_total_limit: Optional[int]
+    #: Does a byte above 0x7F make an Accept / Content-Type value unsafe (Firefox)?
+    non_ascii_unsafe: bool
+    #: ``spec``: ``bytes=N-`` / ``bytes=N-M`` with N <= M; ``webkit``: also ``bytes=-N``, and N < M.
+    range_rule: str
+    #: Does fetch() drop X-HTTP-Method-Override & co. naming a forbidden method (Chromium, Firefox)?
+    drops_forbidden_method_override: bool
     #: After a cross-origin hop, is the Origin of the next preflight ``null`` (Chromium, WebKit, standard)?
     taints_preflight_origin: bool
     #: Does a cross-origin redirect strip ``Authorization`` from the request (Fetch, 2023)?
@@ -56,7 +70,13 @@ CHROME = BrowserProfile(
     max_age_accepts_sign=True,
     authorization_covered_by_wildcard=True,
     dropped_request_headers=frozenset({"user-agent"}),
+    preflight_sticky_after_redirect=False,
     redirect_keeps_preflight_headers=False,
+    safelists_joined_values=True,
+    safelist_total_limit=1024,
+    non_ascii_unsafe=False,
+    range_rule="spec",
+    drops_forbidden_method_override=True,
     taints_preflight_origin=True,
     strips_authorization_on_cross_origin_redirect=True,
 )
@@ -71,7 +91,13 @@ FIREFOX = BrowserProfile(
     max_age_accepts_sign=False,
     authorization_covered_by_wildcard=True,
     dropped_request_headers=frozenset(),
-    redirect_keeps_preflight_headers=True,
+    preflight_sticky_after_redirect=True,
+    redirect_keeps_preflight_headers=False,
+    safelists_joined_values=False,
+    safelist_total_limit=None,
+    non_ascii_unsafe=True,
+    range_rule="spec",
+    drops_forbidden_method_override=True,
     taints_preflight_origin=False,
     strips_authorization_on_cross_origin_redirect=True,
 )
@@ -86,7 +112,13 @@ SAFARI = BrowserProfile(
     max_age_accepts_sign=True,
     authorization_covered_by_wildcard=True,
     dropped_request_headers=frozenset(),
+    preflight_sticky_after_redirect=True,
     redirect_keeps_preflight_headers=True,
+    safelists_joined_values=True,
+    safelist_total_limit=1024,
+    non_ascii_unsafe=False,
+    range_rule="webkit",
+    drops_forbidden_method_override=False,
     taints_preflight_origin=True,
     strips_authorization_on_cross_origin_redirect=True,
 )
@@ -101,7 +133,13 @@ SPEC = BrowserProfile(
     max_age_accepts_sign=False,
     authorization_covered_by_wildcard=False,
     dropped_request_headers=frozenset(),
+    preflight_sticky_after_redirect=False,
     redirect_keeps_preflight_headers=False,
+    safelists_joined_values=True,
+    safelist_total_limit=1024,
+    non_ascii_unsafe=False,
+    range_rule="spec",
+    drops_forbidden_method_override=True,
     taints_preflight_origin=True,
     strips_authorization_on_cross_origin_redirect=True,
 )

@@ -118,20 +118,30 @@ def mime_essence(value: str) -> Optional[str]:
     return f"{kind}/{subtype}".lower()
 
 
-def _is_safelisted_range(data: bytes) -> bool:
+def _is_safelisted_range(data: bytes, rule: str = "spec") -> bool:
+    """Fetch: one ``bytes=N-`` or ``bytes=N-M`` with N <= M. WebKit: also ``bytes=-N``, and N < M."""
+    if rule == "webkit" and re.fullmatch(rb"bytes=-[0-9]+", data):
+        return True
     match = re.fullmatch(rb"bytes=([0-9]+)-([0-9]*)", data)
     if not match:
         return False
     start, end = match.group(1), match.group(2)
-    return not end or int(start) <= int(end)
+    if not end:
+        return True
+    return int(start) < int(end) if rule == "webkit" else int(start) <= int(end)
 
 
-def is_safelisted_header(name: str, value: str) -> bool:
-    """Fetch's "CORS-safelisted request-header" for one (name, value)."""
+def is_safelisted_header(name: str, value: str, *, non_ascii_unsafe: bool = False, range_rule: str = "spec") -> bool:
+    """Fetch's "CORS-safelisted request-header" for one (name, value).
+
+    ``non_ascii_unsafe`` and ``range_rule`` express engine deviations (see profiles).
+    """
     data = header_value_bytes(value)
     if len(data) > MAX_SAFELISTED_VALUE:
         return False
     lowered = name.lower()
+    if non_ascii_unsafe and lowered in ("accept", "content-type") and any(b > 0x7F for b in data):
+        return False
     if lowered == "accept":
         return not has_unsafe_byte(data)
     if lowered in ("accept-language", "content-language"):
@@ -142,11 +152,33 @@ def is_safelisted_header(name: str, value: str) -> bool:
         essence = mime_essence(data.decode("latin-1"))
         return essence in SAFELISTED_CONTENT_TYPES
     if lowered == "range":
-        return _is_safelisted_range(data)
+        return _is_safelisted_range(data, range_rule)
     return False
 
 
-def unsafe_header_names(headers: Iterable[Tuple[str, str]]) -> list[str]:
+def join_repeated_headers(headers: Iterable[Tuple[str, str]]) -> Tuple[Tuple[str, str], ...]:
+    """``headers.append()`` twice: one entry per name, values joined by ``, `` (first spelling kept)."""
+    order: list[str] = []
+    names: dict = {}
+    values: dict = {}
+    for name, value in headers:
+        key = name.lower()
+        if key not in values:
+            order.append(key)
+            names[key] = name
+            values[key] = value
+        else:
+            values[key] = f"{values[key]}, {value}"
+    return tuple((names[key], values[key]) for key in order)
+
+
+def unsafe_header_names(
+    headers: Iterable[Tuple[str, str]],
+    *,
+    total_limit: Optional[int] = MAX_SAFELISTED_TOTAL,
+    non_ascii_unsafe: bool = False,
+    range_rule: str = "spec",
+) -> list[str]:
     """Fetch's "CORS-unsafe request-header names": lowercased, de-duplicated, sorted.
 
     This is exactly what goes into ``Access-Control-Request-Headers``.
@@ -155,12 +187,12 @@ def unsafe_header_names(headers: Iterable[Tuple[str, str]]) -> list[str]:
     potentially_unsafe: list[str] = []
     total = 0
     for name, value in headers:
-        if is_safelisted_header(name, value):
+        if is_safelisted_header(name, value, non_ascii_unsafe=non_ascii_unsafe, range_rule=range_rule):
             potentially_unsafe.append(name)
             total += len(header_value_bytes(value))
         else:
             unsafe.append(name)
-    if total > MAX_SAFELISTED_TOTAL:
+    if total_limit is not None and total > total_limit:
         unsafe.extend(potentially_unsafe)
     return sorted({name.lower() for name in unsafe})
 

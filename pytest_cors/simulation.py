@@ -8,6 +8,7 @@ here, in one engine's order; all I/O happens in ``send``.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Tuple
 from urllib.parse import urljoin, urlsplit
@@ -24,6 +25,7 @@ from .safelist import (
     SAFELISTED_METHODS,
     header_value_bytes,
     is_forbidden_method,
+    join_repeated_headers,
     normalize_header_value,
     normalize_method,
     unsafe_header_names,
@@ -79,8 +81,10 @@ def prepare_headers(headers: HeaderPairs, profile: BrowserProfile) -> HeaderPair
             continue
         if lowered in profile.dropped_request_headers:
             continue
-        if lowered in METHOD_OVERRIDE_HEADERS and any(
-            is_forbidden_method(m.strip()) for m in value.split(",")
+        if (
+            profile.drops_forbidden_method_override
+            and lowered in METHOD_OVERRIDE_HEADERS
+            and any(is_forbidden_method(m.strip()) for m in value.split(","))
         ):
             continue
         kept.append((name, value))
@@ -98,6 +102,18 @@ def _body_and_headers(fetch: FetchRequest, headers: HeaderPairs) -> Tuple[Option
     return bytes(body), headers
 
 
+def unsafe_names_for(headers: HeaderPairs, profile: BrowserProfile) -> List[str]:
+    """The names ``profile``'s engine announces in Access-Control-Request-Headers."""
+    if profile.safelists_joined_values:
+        headers = join_repeated_headers(headers)
+    return unsafe_header_names(
+        headers,
+        total_limit=profile.safelist_total_limit,
+        non_ascii_unsafe=profile.non_ascii_unsafe,
+        range_rule=profile.range_rule,
+    )
+
+
 def build_preflight(url: str, origin: str, method: str, unsafe: List[str]) -> HttpRequest:
     """The exact OPTIONS request a browser sends (no cookies, no author headers)."""
     headers: List[Tuple[str, str]] = [
@@ -112,7 +128,7 @@ def build_preflight(url: str, origin: str, method: str, unsafe: List[str]) -> Ht
 
 def build_actual(url: str, origin: str, method: str, headers: HeaderPairs, body: Optional[bytes]) -> HttpRequest:
     wire = (("Origin", origin),) + tuple(
-        (name, header_value_bytes(value).decode("latin-1")) for name, value in headers
+        (name, header_value_bytes(value).decode("latin-1")) for name, value in join_repeated_headers(headers)
     )
     return HttpRequest(method, url, wire, body)
 
@@ -140,8 +156,12 @@ def simulate_fetch(fetch: FetchRequest, profile: BrowserProfile, send: Send) -> 
     preflight_sent = False
     cache_seconds: Optional[int] = None
 
-    def blocked(failure: v.Failure, url: str, *, location: Optional[str] = None, hop: bool = False) -> BrowserVerdict:
-        ctx = MessageContext(url=url, origin=page_origin, first_url=first_url, location=location)
+    def blocked(
+        failure: v.Failure, url: str, *, location: Optional[str] = None, hop: bool = False, sent_origin: Optional[str] = None
+    ) -> BrowserVerdict:
+        ctx = MessageContext(
+            url=url, origin=page_origin, first_url=first_url, location=location, sent_origin=sent_origin or page_origin
+        )
         return BrowserVerdict(
             profile=profile.name,
             allowed=False,
@@ -166,12 +186,13 @@ def simulate_fetch(fetch: FetchRequest, profile: BrowserProfile, send: Send) -> 
     tainted = page_origin == NULL_ORIGIN
     redirects = 0
     preflight_names: Optional[List[str]] = None  # names carried over a method-changing redirect
+    sticky_preflight = False
     while True:
         origin_header = NULL_ORIGIN if tainted else page_origin
-        unsafe = unsafe_header_names(headers)
+        unsafe = unsafe_names_for(headers, profile)
         if preflight_names is not None:
             unsafe = sorted(set(unsafe) | set(preflight_names))
-        if method not in SAFELISTED_METHODS or unsafe:
+        if method not in SAFELISTED_METHODS or unsafe or sticky_preflight:
             preflight_origin = origin_header if profile.taints_preflight_origin else page_origin
             preflight = build_preflight(url, preflight_origin, method, unsafe)
             response = send(preflight)
@@ -180,7 +201,11 @@ def simulate_fetch(fetch: FetchRequest, profile: BrowserProfile, send: Send) -> 
             result = v.evaluate_preflight(response, method, unsafe, credentials, preflight_origin, profile)
             cache_seconds = result.cache_seconds
             if result.failure is not None:
-                return blocked(result.failure, url)
+                failure = result.failure
+                if failure.code == v.HEADER_NOT_ALLOWED:
+                    spelled = next((n for n, _ in headers if n.lower() == failure.detail), failure.detail)
+                    failure = dataclasses.replace(failure, detail=spelled)
+                return blocked(failure, url, sent_origin=preflight_origin)
             for warning in result.warnings:
                 if warning not in warnings:
                     warnings.append(warning)
@@ -201,7 +226,7 @@ def simulate_fetch(fetch: FetchRequest, profile: BrowserProfile, send: Send) -> 
         is_hop = v.is_followable_redirect(response)
         if failure is not None:
             location = urljoin(url, response.header("Location") or "") if is_hop else None
-            return blocked(failure, url, location=location, hop=is_hop)
+            return blocked(failure, url, location=location, hop=is_hop, sent_origin=origin_header)
         if not is_hop:
             return BrowserVerdict(
                 profile=profile.name,
@@ -225,10 +250,12 @@ def simulate_fetch(fetch: FetchRequest, profile: BrowserProfile, send: Send) -> 
             return blocked(v.Failure(v.REDIRECT_SCHEME, False, location, response.status), url, location=location, hop=True)
         if url_has_credentials(location):
             return blocked(v.Failure(v.REDIRECT_CREDENTIALS, False, location, response.status), url, location=location, hop=True)
-        carried = unsafe_header_names(headers)
+        carried = unsafe
         method, body, headers, rewritten = _rewrite_for_redirect(response.status, method, body, headers)
-        if rewritten and profile.redirect_keeps_preflight_headers and preflight_sent:
-            preflight_names = carried
+        if preflight_sent and profile.preflight_sticky_after_redirect:
+            sticky_preflight = True
+            if rewritten and profile.redirect_keeps_preflight_headers:
+                preflight_names = carried
         cross = not same_origin(url, location)
         if cross and profile.strips_authorization_on_cross_origin_redirect:
             headers = tuple((n, val) for n, val in headers if n.lower() != "authorization")

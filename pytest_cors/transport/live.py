@@ -15,6 +15,7 @@ import urllib3
 from .. import __version__
 from ..exchange import HttpRequest, HttpResponse
 from ..origins import serialize_url_origin
+from ..safelist import join_repeated_headers
 from . import TransportError
 
 BODY_READ_LIMIT = 1 << 20
@@ -121,11 +122,17 @@ class LiveTransport:
 
     def _send_once(self, request: HttpRequest) -> HttpResponse:
         try:
-            response = self.session.request(
-                request.method,
-                request.url,
-                headers=dict(request.headers),
-                data=request.body,
+            prepared = self.session.prepare_request(
+                requests.Request(
+                    request.method,
+                    request.url,
+                    headers=dict(join_repeated_headers(request.headers)),
+                    data=request.body,
+                )
+            )
+            prepared.method = request.method  # requests uppercases; browsers send `patch` as written
+            response = self.session.send(
+                prepared,
                 allow_redirects=False,
                 timeout=self.timeout,
                 verify=self.verify,
