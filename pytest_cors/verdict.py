@@ -107,7 +107,8 @@ def cors_check(
     """Fetch's "CORS check", classified the way ``profile``'s engine reports it."""
     lines = response.header_lines(ACAO)
     value = _trim(", ".join(lines)) if lines else None
-    acac = response.header(ACAC)
+    acac_raw = response.header(ACAC)
+    acac = _trim(acac_raw) if acac_raw is not None else None
     status = response.status
 
     def fail(code: str, detail: Optional[str] = None) -> Failure:

@@ -69,7 +69,9 @@ class WsgiTransport:
             if close is not None:
                 close()
         code_text, _, reason = status.partition(" ")
-        return HttpResponse(int(code_text), tuple(headers.to_wsgi_list()), reason)
+        # A browser's network stack strips surrounding whitespace from header values; so do we.
+        pairs = tuple((name, value.strip(" \t")) for name, value in headers.to_wsgi_list())
+        return HttpResponse(int(code_text), pairs, reason)
 
     def close(self) -> None:
         pass

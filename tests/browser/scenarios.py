@@ -454,6 +454,28 @@ def _build() -> list:
                  actual=ok(acao="{echo}")))
     add(Scenario("redir-expose-final", fam, hops=(Hop(302, headers=((ACAO, O), (ACEH, "X-Secret"))),),
                  actual=ok(("X-Custom", "1"), ("X-Secret", "2"), (ACEH, "X-Custom"))))
+
+    # ----------------------------------------- what the network stack normalises
+    fam = "wire-normalisation"
+    add(Scenario("ws-acao-padded", fam, preflight=DENY, actual=ok(acao="  {origin}  ".replace("{origin}", O))))
+    add(Scenario("ws-acac-padded-cred", fam, credentials=True, preflight=DENY,
+                 actual=Resp(200, ((ACAO, O), (ACAC, " true ")), "ok")))
+    add(Scenario("ws-acac-two-lines-cred", fam, credentials=True, preflight=DENY,
+                 actual=Resp(200, ((ACAO, O), (ACAC, "true"), (ACAC, "true")), "ok")))
+    add(Scenario("ws-acao-same-twice", fam, preflight=DENY, actual=Resp(200, ((ACAO, O), (ACAO, O)), "ok")))
+    add(Scenario("pf-302-no-location", fam, "PUT", preflight=pf(methods="PUT", status=302)))
+    add(Scenario("pf-300-no-location", fam, "PUT", preflight=pf(methods="PUT", status=300)))
+    add(Scenario("pf-200-with-body-fields", fam, "PUT", preflight=pf(("Content-Type", "text/html"), methods="PUT", status=200)))
+    add(Scenario("actual-302-no-location", fam, preflight=DENY, actual=Resp(302, ((ACAO, O),), "moved")))
+    add(Scenario("actual-304", fam, preflight=DENY, actual=Resp(304, ((ACAO, O),), "")))
+    add(Scenario("acao-star-cred-false-acac-true", fam, preflight=DENY,
+                 actual=Resp(200, ((ACAO, "*"), (ACAC, "true")), "ok")))
+    add(Scenario("form-post-urlencoded", fam, "POST", headers=(("Content-Type", "application/x-www-form-urlencoded"),),
+                 body="a=1", preflight=DENY))
+    add(Scenario("form-post-multipart-boundary", fam, "POST",
+                 headers=(("Content-Type", "multipart/form-data; boundary=xyz"),), body="--xyz--", preflight=DENY))
+    add(Scenario("content-type-text-plain-upper", fam, "POST", headers=(("Content-Type", "TEXT/PLAIN"),),
+                 body="x", preflight=DENY))
     return S
 
 
