@@ -16,6 +16,7 @@ from typing import Any, Iterator, List, Optional, Tuple
 
 import pytest
 
+from .audit_plugin import audit_items, record_case_result
 from .contract import ContractCase, ContractError, CorsContract, parse_contract
 from .errors import CorsContractFailure, CorsReportedError
 from .fixtures import YamlTarget, get_run, resolve_target
@@ -136,6 +137,7 @@ class CorsYamlFile(pytest.File):
                     yaml_target=target,
                     contract_line=line,
                 )
+            yield from audit_items(self, contract, target, line)
 
 
 def _line_of(where: str) -> int:
@@ -146,12 +148,15 @@ def _line_of(where: str) -> int:
         return 0
 
 
-def _check_yaml_case(_cors_case_result: Any) -> None:
+def _check_yaml_case(_cors_case_result: Any, request: Any) -> None:
     """The body of every YAML item: the exchanges already ran in setup; judge them."""
     __tracebackhide__ = True
     result, run = _cors_case_result
     if result.spec_warning:
-        warnings.warn(CorsSpecWarning(result.spec_warning), stacklevel=1)
+        item = request.node  # the warning points at the contract in the YAML file
+        warnings.warn_explicit(
+            CorsSpecWarning(result.spec_warning), CorsSpecWarning, str(item.path), getattr(item, "contract_line", 0) + 1
+        )
     text = run.failure_text([result])
     if text:
         raise CorsContractFailure(text)
@@ -191,4 +196,6 @@ def _cors_case_result(request: pytest.FixtureRequest):
     run = get_run(request.config)
     transport = resolve_target(request, item.yaml_target)
     run.ensure_cross_origin(item.case.contract, transport)
-    return run.run_case(item.case, transport), run
+    result = run.run_case(item.case, transport)
+    record_case_result(request.config, result, transport)
+    return result, run

@@ -458,7 +458,9 @@ def parse_contract(
                 f"unknown key {key!r}{_did_you_mean(key, KEYS + tuple(ALIASES))} (valid keys: {', '.join(KEYS)})",
             )
         if canonical in values:
-            raise parser.error((key,), f"{key!r} and {canonical!r} given together; use {canonical!r} only")
+            first = values[canonical][0]
+            alias = first if first != canonical else key
+            raise parser.error((key,), f"{alias!r} and {canonical!r} given together; use {canonical!r} only")
         values[canonical] = (key, value)
 
     def raw(name: str, default: Any = None) -> Any:

@@ -35,11 +35,16 @@ def _target_from_text(run: CorsRun, text: str, source: str) -> Transport:
 
 
 def resolve_target(request: pytest.FixtureRequest, yaml_target: YamlTarget = None) -> Transport:
-    """Pick the target: --cors-url, then a YAML target:, then ini cors_url, then --cors-app, then cors_app."""
+    """Pick the target. The command line wins, then a YAML file's target:, then the ini file, then the fixture.
+
+    Order: --cors-url, --cors-app, YAML target:, ini cors_url, ini cors_app, the cors_app fixture.
+    """
     settings = get_settings(request.config)
     run = get_run(request.config)
     if settings.url.value and settings.url.source.startswith("--"):
         return run.live(str(settings.url.value))
+    if settings.app.value and settings.app.source.startswith("--"):
+        return run.app(import_app(str(settings.app.value), settings.app.source))
     if yaml_target is not None:
         return _target_from_text(run, *yaml_target)
     if settings.url.value:
@@ -72,5 +77,7 @@ def cors_target(request: pytest.FixtureRequest) -> Transport:
 @pytest.fixture
 def cors(request: pytest.FixtureRequest) -> CorsChecker:
     """Imperative CORS checks: ``cors.check("/api", origin=..., method=...).assert_allowed()``."""
-    factory: Callable[[], Transport] = lambda: resolve_target(request)  # noqa: E731
+    # Resolved during setup: a missing or broken target is a test error, not a failure of the test body.
+    transport = resolve_target(request)
+    factory: Callable[[], Transport] = lambda: transport  # noqa: E731
     return CorsChecker(get_run(request.config), factory, where=request.node.nodeid)

@@ -13,6 +13,8 @@ from typing import Any, List, Optional
 
 import pytest
 
+from .audit_plugin import _cors_audit_findings, pytest_collection, pytest_terminal_summary  # noqa: F401
+from .audit_plugin import CorsAuditFailure, CorsAuditWarning, judge_findings, marker_findings  # noqa: F401
 from .collect import CorsSpecWarning, CorsYamlFile, _cors_case_result, is_contract_file  # noqa: F401
 from .contract import ContractError, CorsContract, parse_contract
 from .errors import CorsConfigurationError, CorsContractFailure, CorsReportedError
@@ -28,6 +30,7 @@ MARKER_HELP = (
 )
 CONTRACTS_KEY = pytest.StashKey[List[CorsContract]]()
 RESULTS_KEY = pytest.StashKey[list]()
+AUDIT_KEY = pytest.StashKey[list]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -134,9 +137,13 @@ def _cors_marker_contracts(request: pytest.FixtureRequest) -> None:
     run = get_run(request.config)
     transport = resolve_target(request)
     results = []
+    audits = []
     for contract in contracts:
-        results.extend(run.run_contract(contract, transport))
+        contract_results = run.run_contract(contract, transport)
+        results.extend(contract_results)
+        audits.append(marker_findings(request.config, contract, contract_results, transport))
     request.node.stash[RESULTS_KEY] = results
+    request.node.stash[AUDIT_KEY] = audits
 
 
 @pytest.hookimpl(wrapper=True)
@@ -147,10 +154,17 @@ def pytest_runtest_call(item: pytest.Item):
         run = get_run(item.config)
         for case_result in results:
             if case_result.spec_warning:
-                warnings.warn(CorsSpecWarning(case_result.spec_warning), stacklevel=1)
+                # point at the test, not at the plugin's code
+                warnings.warn_explicit(
+                    CorsSpecWarning(case_result.spec_warning), CorsSpecWarning, str(item.path), (item.location[1] or 0) + 1
+                )
         text = run.failure_text(results)
+        audit_texts = [judge_findings(item.config, item.nodeid, f) for f in item.stash.get(AUDIT_KEY, []) if f]
+        audit_text = "\n\n".join(t for t in audit_texts if t)
         if text:
-            raise CorsContractFailure(text)
+            raise CorsContractFailure(text + ("\n\n" + audit_text if audit_text else ""))
+        if audit_text:
+            raise CorsAuditFailure(audit_text)
     return result
 
 

@@ -270,8 +270,10 @@ def format_case_failure(result: CaseResult, redactor: Redactor = Redactor(), *, 
     blocking = [PROFILES[v.profile].display_name for v in result.verdicts if not v.allowed]
     allowing = [b for b in browsers if b not in blocking]
     lines.append(f"  blocks:   {', '.join(blocking) or 'none'}" + (f"   allows: {', '.join(allowing)}" if allowing else ""))
-    lines.append("")
-    lines += _console_lines(result.verdicts)
+    console = _console_lines(result.verdicts)
+    if console:
+        lines.append("")
+        lines += console
     hints = []
     first_blocked = next((v for v in result.verdicts if v.failure is not None), None)
     if case.expect_allowed and first_blocked is not None and first_blocked.failure is not None:

@@ -243,7 +243,7 @@ class CorsChecker:
         if expose_headers:
             data["expose_headers"] = list(expose_headers)
         try:
-            contract = parse_contract(data, default_name=f"cors.check({path!r})", where=self._where)
+            contract = parse_contract(data, default_name=f'cors.check("{path}")', where=self._where)
         except ContractError as exc:
             raise CorsConfigurationError(f"cors.check(): {exc.message}") from None
         transport = self.transport

@@ -71,14 +71,16 @@ class Setting:
     source: str  # "--cors-url", "ini cors_url", or "default"
 
 
-def _setting(config: pytest.Config, flag: str, ini: str) -> Setting:
+def _setting(config: pytest.Config, flag: str, ini: str, default: Any = None) -> Setting:
     cli = config.getoption(ini, default=None)
     if cli is not None:
         return Setting(cli, flag)
     value = config.getini(ini)
     if isinstance(value, str):
         value = value.strip()
-    if value not in (None, "", False):
+    # getini() returns the registered default when the ini file does not set the key:
+    # that value comes from the plugin, not from the user's ini file.
+    if value not in (None, "", False) and value != default:
         return Setting(value, f"ini {ini}")
     return Setting(value, "default")
 
@@ -112,7 +114,7 @@ def _bad(setting: Setting, flag: str, ini: str, message: str) -> CorsConfigurati
 
 def load_settings(config: pytest.Config) -> CorsSettings:
     """Read and validate every option once; raise CorsConfigurationError naming the flag or ini key."""
-    get = {ini: _setting(config, flag, ini) for flag, ini, *_ in OPTIONS}
+    get = {ini: _setting(config, flag, ini, default) for flag, ini, _, _, default in OPTIONS}
     flags = {ini: _setting(config, flag, ini) for flag, ini, _ in FLAGS}
     names = {ini: flag for flag, ini, *_ in OPTIONS}
 

@@ -1,0 +1,237 @@
+"""The audit in pytest: audit items of YAML contracts, marker audits, the stand-alone scan.
+
+The decisions live in :mod:`pytest_cors.audit`; this module turns findings into
+test outcomes. A YAML contract ``users`` yields items ``users[audit:<probe>]``;
+a marker test runs its probes after its contract cases and reports them as part
+of the test; ``--cors-scan URL`` replaces collection with one item per probe of
+that URL. Findings at or above ``--cors-audit-severity`` fail (or warn with
+``--cors-audit warn``); the others are listed under "CORS audit findings" at
+``-v``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Iterator, List, Optional, Sequence, Tuple
+
+import pytest
+
+from .audit import (
+    AUDIT_PROBES,
+    HEADER_PROBES,
+    AuditRegistry,
+    ContractAudit,
+    CorsAuditFailure,
+    Finding,
+    at_or_above,
+    findings_table,
+    format_findings,
+    probe_ids,
+    scan_contract,
+    scan_probes,
+)
+from .checker import CaseResult
+from .contract import CorsContract
+from .errors import CorsReportedError
+from .fixtures import YamlTarget, get_run, get_settings, resolve_target
+from .transport import Transport
+
+REGISTRY_KEY = pytest.StashKey[AuditRegistry]()
+FINDINGS_KEY = pytest.StashKey[List[Tuple[str, Finding]]]()
+ACCEPTED_RISK = "accepted risk (audit: skip in the contract)"
+
+
+class CorsAuditWarning(pytest.PytestWarning):
+    """A CORS audit finding at or above the severity threshold, with ``--cors-audit warn``."""
+
+
+def audit_enabled(config: pytest.Config, contract: CorsContract) -> bool:
+    return get_settings(config).audit != "off" and contract.audit.enabled
+
+
+def get_registry(config: pytest.Config) -> AuditRegistry:
+    registry = config.stash.get(REGISTRY_KEY, None)
+    if registry is None:
+        registry = config.stash[REGISTRY_KEY] = AuditRegistry(get_run(config))
+    return registry
+
+
+def record_case_result(config: pytest.Config, result: CaseResult, transport: Transport) -> None:
+    """Let the audit reuse a contract case's exchanges (no second request for the same thing)."""
+    if audit_enabled(config, result.case.contract):
+        get_registry(config).get(result.case.contract, transport).record(result)
+
+
+def judge_findings(config: pytest.Config, nodeid: str, findings: Sequence[Finding], *, mode: Optional[str] = None) -> Optional[str]:
+    """Remember findings for the summary; return the failure text, or warn, per the settings."""
+    settings = get_settings(config)
+    config.stash.setdefault(FINDINGS_KEY, []).extend((nodeid, f) for f in findings)
+    threshold = settings.audit_severity
+    if not any(at_or_above(f.severity, threshold) for f in findings):
+        return None
+    text = format_findings(findings, get_run(config).redactor, threshold=threshold)
+    if (mode or settings.audit) == "warn":
+        warnings.warn(CorsAuditWarning(text), stacklevel=2)
+        return None
+    return text
+
+
+# --- YAML audit items ----------------------------------------------------------------------
+
+
+class CorsAuditItem(pytest.Function):
+    """One probe id of one YAML contract: ``users[audit:null-origin]``."""
+
+    def __init__(self, *, contract: CorsContract, probe_id: str, yaml_target: YamlTarget, contract_line: int = 0, **kwargs: Any) -> None:
+        self.contract = contract
+        self.probe_id = probe_id
+        self.yaml_target = yaml_target
+        self.contract_line = contract_line
+        super().__init__(**kwargs)
+
+    def reportinfo(self):  # type: ignore[override]
+        return self.path, self.contract_line, f"cors audit: {self.name}"
+
+    def repr_failure(self, excinfo, style=None):  # type: ignore[override]
+        if isinstance(excinfo.value, CorsReportedError):
+            return excinfo.value.text
+        return super().repr_failure(excinfo, style=style)
+
+
+def audit_items(parent: pytest.Collector, contract: CorsContract, yaml_target: YamlTarget, line: int) -> Iterator[pytest.Item]:
+    """The audit items of one YAML contract (none with ``audit: false`` or ``--cors-audit off``)."""
+    if not audit_enabled(parent.config, contract):
+        return
+    for probe_id in probe_ids(contract):
+        item = CorsAuditItem.from_parent(
+            parent,
+            name=f"{contract.name}[audit:{probe_id}]",
+            callobj=_check_yaml_audit,
+            originalname=contract.name,
+            contract=contract,
+            probe_id=probe_id,
+            yaml_target=yaml_target,
+            contract_line=line,
+        )
+        if probe_id in contract.audit.skip:
+            item.add_marker(pytest.mark.skip(reason=ACCEPTED_RISK))
+        yield item
+
+
+@pytest.fixture
+def _cors_audit_findings(request: pytest.FixtureRequest) -> Tuple[Finding, ...]:
+    """Runs an audit item's probe during setup (network faults are errors, not findings)."""
+    item = request.node
+    if not isinstance(item, CorsAuditItem):  # pragma: no cover - only audit items request it
+        raise RuntimeError("_cors_audit_findings is internal to YAML audit items")
+    run = get_run(request.config)
+    transport = resolve_target(request, item.yaml_target)
+    run.ensure_cross_origin(item.contract, transport)
+    return get_registry(request.config).get(item.contract, transport).findings(item.probe_id)
+
+
+def _check_yaml_audit(request: pytest.FixtureRequest, _cors_audit_findings: Tuple[Finding, ...]) -> None:
+    """The body of every audit item: the probe already ran in setup; judge its findings."""
+    __tracebackhide__ = True
+    text = judge_findings(request.config, request.node.nodeid, _cors_audit_findings)
+    if text:
+        raise CorsAuditFailure(text)
+
+
+# --- marker tests ----------------------------------------------------------------------------
+
+
+def marker_findings(config: pytest.Config, contract: CorsContract, results: Sequence[CaseResult], transport: Transport) -> Tuple[Finding, ...]:
+    """Run a marker contract's probes (after its cases, reusing their exchanges)."""
+    if not audit_enabled(config, contract):
+        return ()
+    audit = ContractAudit(contract, get_run(config), transport)
+    for result in results:
+        audit.record(result)
+    return audit.all_findings()
+
+
+# --- the stand-alone scan ------------------------------------------------------------------
+
+
+class CorsScanItem(pytest.Item):
+    """One probe id against one ``--cors-scan`` URL."""
+
+    def __init__(self, *, base: str, contract: CorsContract, probe_id: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.base = base
+        self.contract = contract
+        self.probe_id = probe_id
+
+    def runtest(self) -> None:
+        __tracebackhide__ = True
+        run = get_run(self.config)
+        transport = run.live(self.base)
+        run.ensure_cross_origin(self.contract, transport)
+        audit = get_registry(self.config).get(self.contract, transport, probes=scan_probes(self.contract))
+        mode = "warn" if get_settings(self.config).audit == "warn" else "fail"
+        text = judge_findings(self.config, self.nodeid, audit.findings(self.probe_id), mode=mode)
+        if text:
+            raise CorsAuditFailure(text)
+
+    def reportinfo(self):  # type: ignore[override]
+        return "cors-scan", None, f"cors scan: {self.name}"
+
+    def repr_failure(self, excinfo, style=None):  # type: ignore[override]
+        if isinstance(excinfo.value, CorsReportedError):
+            return excinfo.value.text
+        return super().repr_failure(excinfo, style=style)
+
+
+def scan_items(session: pytest.Session) -> List[pytest.Item]:
+    settings = get_settings(session.config)
+    items: List[pytest.Item] = []
+    for url in settings.scan_urls:
+        base, contract = scan_contract(url, settings.scan_origins)
+        derived = {p.id for p in scan_probes(contract)}
+        applicable = set(probe_ids(contract))
+        for probe_id in AUDIT_PROBES:
+            if probe_id in derived or (probe_id in HEADER_PROBES and probe_id in applicable):
+                items.append(
+                    CorsScanItem.from_parent(
+                        session,
+                        name=f"{url}[audit:{probe_id}]",
+                        nodeid=f"cors-scan::{url}[audit:{probe_id}]",
+                        base=base,
+                        contract=contract,
+                        probe_id=probe_id,
+                    )
+                )
+    return items
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session: pytest.Session) -> Optional[bool]:
+    """With ``--cors-scan``, the run is the scan: one item per probe and URL, nothing else collected."""
+    if not get_settings(session.config).scan_urls:
+        return None
+    hook = session.config.hook
+    items = scan_items(session)
+    hook.pytest_collectreport(report=pytest.CollectReport(session.nodeid, "passed", None, items))
+    hook.pytest_collection_modifyitems(session=session, config=session.config, items=items)
+    session.items = items
+    hook.pytest_collection_finish(session=session)
+    session.testscollected = len(items)
+    return True
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """Every finding, failing or not, at ``-v`` (always with ``--cors-scan``)."""
+    findings = config.stash.get(FINDINGS_KEY, [])
+    settings = get_settings(config)
+    if not (config.getoption("verbose") >= 1 or settings.scan_urls):
+        return
+    if not findings and not settings.scan_urls:
+        return
+    terminalreporter.write_sep("=", "CORS audit findings")
+    for line in findings_table([f for _, f in findings], get_run(config).redactor):
+        terminalreporter.write_line(line)
+    failing = sum(1 for _, f in findings if at_or_above(f.severity, settings.audit_severity))
+    terminalreporter.write_line(
+        f"{len(findings)} finding(s), {failing} at or above {settings.audit_severity} (--cors-audit-severity)"
+    )

@@ -1,0 +1,192 @@
+"""Attacker origins derived from a contract: pure, no requests."""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_cors.audit import (
+    ATTACKER_ORIGIN,
+    SPECIAL_CHARACTERS,
+    at_or_above,
+    derive_probes,
+    probe_ids,
+    scan_contract,
+    scan_probes,
+)
+from pytest_cors.contract import AUDIT_PROBES, parse_contract, parse_origin_pattern
+from pytest_cors.origins import OriginError
+
+
+def contract(**data):
+    return parse_contract({"path": "/api/users", **data})
+
+
+def origins_of(c, probe_id):
+    return [p.origin for p in derive_probes(c) if p.id == probe_id]
+
+
+APP = contract(origins=["https://app.example.com"], credentials=True)
+
+
+@pytest.mark.parametrize(
+    "probe_id, expected",
+    [
+        ("reflect-any-origin", ["https://evil.invalid"]),
+        ("null-origin", ["null"]),
+        ("prefix-lookalike", ["https://app.example.com.evil.invalid"]),
+        ("suffix-lookalike", ["https://evilapp.example.com", "https://evil-example.com"]),
+        ("unescaped-dot", ["https://appxexample.com"]),
+        ("untrusted-subdomain", ["https://evil.app.example.com"]),
+        ("scheme-downgrade", ["http://app.example.com"]),
+        ("port-confusion", ["https://app.example.com:8443"]),
+    ],
+)
+def test_each_probe_derives_the_documented_origin(probe_id, expected):
+    assert origins_of(APP, probe_id) == expected
+
+
+def test_special_characters_follow_the_trusted_name():
+    origins = origins_of(APP, "special-characters")
+    assert origins[0] == "https://app.example.com_.evil.invalid"
+    assert origins == [f"https://app.example.com{c}.evil.invalid" for c in SPECIAL_CHARACTERS]
+    for char in "`!$&'()*+,;=~":
+        assert f"https://app.example.com{char}.evil.invalid" in origins
+
+
+def test_no_derived_origin_is_trusted_by_the_contract():
+    c = contract(
+        origins=["https://app.example.com", "https://*.example.com", "http://app.example.com", "https://app.example.com:*"],
+    )
+    probes = derive_probes(c)
+    assert probes
+    assert not [p.origin for p in probes if c.allows(p.origin)]
+    # the pattern allows every subdomain, plain http is listed, any port is allowed
+    assert "https://evil.app.example.com" not in origins_of(c, "untrusted-subdomain")
+    assert "http://evil.app.example.com" in origins_of(c, "untrusted-subdomain")  # the pattern is https only
+    assert "http://app.example.com" not in origins_of(c, "scheme-downgrade")
+    assert not [o for o in origins_of(c, "port-confusion") if o.startswith("https://app.example.com:")]
+    assert "https://evilapp.example.com" not in origins_of(c, "suffix-lookalike")  # a subdomain of example.com
+    assert "https://evil-example.com" in origins_of(c, "suffix-lookalike")
+
+
+def test_null_is_not_probed_when_the_contract_allows_it():
+    c = contract(origins=["https://app.example.com", "null"])
+    assert origins_of(c, "null-origin") == []
+    assert origins_of(c, "reflect-any-origin") == [ATTACKER_ORIGIN]
+
+
+def test_scheme_downgrade_only_when_https_only():
+    assert origins_of(contract(origins=["http://localhost:3000"]), "scheme-downgrade") == []
+    assert origins_of(contract(origins=["https://app.example.com:8443"]), "scheme-downgrade") == ["http://app.example.com:8443"]
+
+
+def test_port_confusion_picks_a_port_the_contract_does_not_allow():
+    c = contract(origins=["https://app.example.com", "https://app.example.com:8443"])
+    ports = origins_of(c, "port-confusion")
+    assert "https://app.example.com:8443" not in ports
+    assert "https://app.example.com:4443" in ports
+    assert origins_of(contract(origins=["http://localhost:3000"]), "port-confusion") == ["http://localhost:8443"]
+
+
+def test_pattern_probes_use_a_concrete_subdomain():
+    c = contract(origins=["https://*.example.com"])
+    assert origins_of(c, "prefix-lookalike") == ["https://cors-check.example.com.evil.invalid"]
+    assert origins_of(c, "unescaped-dot") == ["https://cors-checkxexample.com"]
+    assert origins_of(c, "scheme-downgrade") == ["http://cors-check.example.com"]
+    assert origins_of(c, "untrusted-subdomain") == []
+
+
+def test_ip_hosts_get_no_dns_lookalikes():
+    c = contract(origins=["http://127.0.0.1:3000"])
+    assert origins_of(c, "prefix-lookalike") == ["http://127.0.0.1.evil.invalid:3000"]
+    assert origins_of(c, "suffix-lookalike") == []
+    assert origins_of(c, "unescaped-dot") == []
+
+
+def test_deny_only_contract_trusts_nothing_and_derives_nothing():
+    c = contract(deny_origins=["https://evil.example.net"])
+    assert derive_probes(c) == ()
+    ids = probe_ids(c)
+    assert not set(ids) & set(AUDIT_PROBES[:9])
+    assert {"missing-vary", "credentials-on-refused-origin", "private-network", "wildcard-with-credentials"} <= set(ids)
+
+
+def test_public_endpoint_is_probed_only_for_credentialed_reads():
+    c = contract(origins=["*"])
+    probes = derive_probes(c)
+    assert {(p.id, p.origin) for p in probes} == {("reflect-any-origin", ATTACKER_ORIGIN), ("null-origin", "null")}
+    assert all(p.credentialed_only for p in probes)
+    assert "private-network" not in probe_ids(c)
+    assert "csrf-exposure" not in probe_ids(c)
+
+
+def test_probe_ids_depend_on_methods_and_preflights():
+    simple = contract(origins=["https://app.example.com"])
+    assert "csrf-exposure" not in probe_ids(simple)
+    assert "missing-max-age" not in probe_ids(simple)  # a simple GET has no preflight
+    posting = contract(origins=["https://app.example.com"], methods=["GET", "POST"], request_headers=["Authorization"])
+    assert {"csrf-exposure", "missing-max-age", "max-age-over-cap"} <= set(probe_ids(posting))
+    assert list(probe_ids(posting)) == [p for p in AUDIT_PROBES if p in probe_ids(posting)]
+
+
+def test_scan_contract_and_probes():
+    base, c = scan_contract("https://staging.example.com/api/users?page=1", ["https://app.example.com"])
+    assert base == "https://staging.example.com"
+    assert c.path == "/api/users?page=1" and c.credentials and c.methods == ("GET",)
+    assert "https://app.example.com.evil.invalid" in [p.origin for p in scan_probes(c)]
+    _, bare = scan_contract("http://127.0.0.1:8000", [])
+    assert bare.path == "/"
+    assert [p.id for p in scan_probes(bare)] == ["reflect-any-origin", "null-origin"]
+
+
+def test_severity_order():
+    assert at_or_above("critical", "medium") and at_or_above("medium", "medium")
+    assert not at_or_above("low", "medium") and not at_or_above("info", "low")
+    assert at_or_above("info", "info")
+
+
+# --- origin patterns (contract.parse_origin_pattern, OriginPattern) --------------------------------
+
+
+@pytest.mark.parametrize(
+    "origin, allowed",
+    [
+        ("https://a.example.com", True),
+        ("https://a.b.example.com", True),
+        ("https://example.com", False),
+        ("http://a.example.com", False),
+        ("https://a.example.com:8443", False),
+        ("https://evilexample.com", False),
+        ("https://example.com.evil.invalid", False),
+        ("null", False),
+    ],
+)
+def test_subdomain_pattern(origin, allowed):
+    assert parse_origin_pattern("https://*.example.com").matches(origin) is allowed
+
+
+@pytest.mark.parametrize(
+    "origin, allowed",
+    [("https://example.com", True), ("https://example.com:8443", True), ("http://example.com:8443", False), ("https://a.example.com", False)],
+)
+def test_any_port_pattern(origin, allowed):
+    assert parse_origin_pattern("https://example.com:*").matches(origin) is allowed
+
+
+def test_pattern_examples_match_their_pattern():
+    for text in ("https://*.example.com", "https://example.com:*", "http://*.example.com:*", "https://*.example.com:8443"):
+        pattern = parse_origin_pattern(text)
+        assert pattern.examples()
+        assert all(pattern.matches(e) for e in pattern.examples())
+
+
+@pytest.mark.parametrize("text", ["https://*.com", "https://*example.com", "ftp://*.example.com", "https://ex*ample.com"])
+def test_bad_patterns_are_refused(text):
+    with pytest.raises(OriginError):
+        parse_origin_pattern(text)
+
+
+def test_contract_checks_a_pattern_through_a_concrete_origin():
+    c = contract(origins=["https://*.example.com"])
+    assert c.concrete_origins() == ("https://cors-check.example.com",)
+    assert c.allows("https://x.example.com") and not c.allows("https://example.com")
