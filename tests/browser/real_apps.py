@@ -96,8 +96,10 @@ def _flask(name: str) -> Flask:
 
     @app.route("/api/profile")
     def profile():
+        # werkzeug writes header values as latin-1: "Zoë" goes out as the bytes 5A 6F EB (not UTF-8),
+        # "ZoÃ«" as 5A 6F C3 AB (which is "Zoë" in UTF-8)
         return json.dumps({"name": "Zoë"}), 200, {"Content-Type": "application/json",
-                                                  "X-Display-Name": "Zoë"}
+                                                  "X-Display-Name": "Zoë", "X-Display-Name-Utf8": "ZoÃ«"}
 
     @app.route("/api/boom")
     def boom():
@@ -340,7 +342,8 @@ def build_apps(page_origin: str, bases: Optional[Dict[str, str]] = None) -> List
         "CORS(app, origins=[PAGE], supports_credentials=True, expose_headers='*')",
         flask_app("flask-expose-star", origins=[P], supports_credentials=True, expose_headers="*"),
         S("get", note="'*' exposes every header, the server's Date and Server too"),
-        S("get-latin1-header", path="/api/profile", note="X-Display-Name: Zo\\xeb (latin-1 on the wire)"),
+        S("get-latin1-header", path="/api/profile",
+          note="non-ASCII header bytes: X-Display-Name: Zo<EB> (latin-1), X-Display-Name-Utf8: Zo<C3 AB>"),
         S("get-credentials", credentials=True, note="with credentials '*' is just a header name"))
 
     add("flask-credentials-any-origin", "flask",
