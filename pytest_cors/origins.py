@@ -8,6 +8,7 @@ as ``null``. Users write origins in many near-miss forms (trailing slash, a path
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -80,9 +81,23 @@ def _split_host_port(netloc: str) -> tuple[str, Optional[str]]:
     return netloc, None
 
 
+def _canonical_ipv6(text: str) -> Optional[str]:
+    """The URL standard's IPv6 serialization (RFC 5952 compression, lowercase), or ``None``."""
+    try:
+        return ipaddress.IPv6Address(text).compressed
+    except ValueError:
+        return None
+
+
 def origin_of_url(url: str) -> Origin:
-    """The origin of an absolute http(s) URL, as URL parsing would produce it."""
-    parts = urlsplit(url)
+    """The origin of an absolute http(s) URL, as URL parsing would produce it.
+
+    A URL that does not parse has an opaque origin (a browser would fail the request).
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return OPAQUE
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
         return OPAQUE
@@ -90,13 +105,10 @@ def origin_of_url(url: str) -> Origin:
     host, port_text = _split_host_port(netloc)
     host = host.lower()
     if host.startswith("[") and host.endswith("]"):
-        host = host[1:-1]
+        host = _canonical_ipv6(host[1:-1]) or host[1:-1]
     port: Optional[int] = None
-    if port_text:
-        try:
-            port = int(port_text)
-        except ValueError:
-            port = None
+    if port_text and port_text.isascii() and port_text.isdigit() and len(port_text) <= 5:
+        port = int(port_text)
     if port == DEFAULT_PORTS.get(scheme):
         port = None
     return Origin(scheme, host, port)
@@ -129,7 +141,7 @@ def parse_origin(value: object) -> str:
         raise OriginError(repr(value), f"expected a string, got {type(value).__name__}")
     text = value.strip()
     if text != value:
-        raise OriginError(value, "surrounding whitespace", text or None)
+        raise OriginError(value, "surrounding whitespace", _best_guess(text) if text else None)
     if text.lower() == NULL_ORIGIN:
         if text != NULL_ORIGIN:
             raise OriginError(value, "the opaque origin is written in lowercase", NULL_ORIGIN)
@@ -144,12 +156,16 @@ def parse_origin(value: object) -> str:
             except OriginError:
                 guess = None
         raise OriginError(value, "missing scheme (an origin is scheme://host[:port])", guess)
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError as exc:  # e.g. an unclosed or invalid IPv6 literal
+        raise OriginError(value, f"not a valid URL ({exc})") from None
     scheme = parts.scheme.lower()
     if scheme not in SUPPORTED_SCHEMES:
         suggestion = None
         if scheme in ("ws", "wss"):
-            suggestion = text.replace(parts.scheme + "://", "http://" if scheme == "ws" else "https://", 1)
+            # The page's origin is the http(s) origin of the same host; drop any path too.
+            suggestion = ("http://" if scheme == "ws" else "https://") + parts.netloc.rsplit("@", 1)[-1]
         raise OriginError(
             value,
             f"unsupported scheme {parts.scheme!r} (CORS origins here are http or https)",
@@ -179,15 +195,47 @@ def parse_origin(value: object) -> str:
         raise OriginError(value, f"host {host!r} contains a character a URL host cannot have")
     port: Optional[int] = None
     if port_text is not None:
+        if port_text == "":
+            raise OriginError(value, "empty port after ':'", _quiet_parse(f"{scheme}://{host}"))
         if not port_text.isdigit() or not port_text.isascii():
             raise OriginError(value, f"port {port_text!r} is not a number")
-        port = int(port_text)
-        if port > 65535:
-            raise OriginError(value, f"port {port} is out of range (0-65535)")
+        digits = port_text.lstrip("0") or "0"
+        if len(digits) > 5 or int(digits) > 65535:
+            shown = digits if len(digits) <= 12 else digits[:12] + "..."
+            raise OriginError(value, f"port {shown} is out of range (0-65535)")
+        port = int(digits)
     host = host.lower()
     if host.startswith("[") and host.endswith("]"):
-        host = host[1:-1]
+        canonical = _canonical_ipv6(host[1:-1])
+        if canonical is None:
+            raise OriginError(value, f"host {host!r} is not a valid IPv6 address")
+        host = canonical
+    elif not host.isascii():
+        raise OriginError(
+            value,
+            f"host {host!r} is not ASCII; browsers send the IDNA (punycode) form in Origin",
+            _quiet_parse(_idna_origin(scheme, host, port)),
+        )
     return Origin(scheme, host, port).serialize()
+
+
+def _idna_origin(scheme: str, host: str, port: Optional[int]) -> Optional[str]:
+    """The punycode origin of a non-ASCII host, when Python's IDNA agrees with browsers' UTS #46."""
+    if any(ch in host for ch in "\u00df\u03c2\u200c\u200d"):  # deviation characters: transitional != browsers
+        return None
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except (UnicodeError, ValueError):
+        return None
+    return Origin(scheme, ascii_host.lower(), port).serialize()
+
+
+def _best_guess(text: str) -> Optional[str]:
+    """``text`` parsed, or the suggestion its own error carries."""
+    try:
+        return parse_origin(text)
+    except OriginError as error:
+        return error.suggestion
 
 
 def _quiet_parse(text: Optional[str]) -> Optional[str]:

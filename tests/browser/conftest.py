@@ -43,6 +43,12 @@ def browser_runs(harness) -> BrowserRuns:
 
 
 def pytest_terminal_summary(terminalreporter):
+    from .real_harness import RUN_SUMMARY
+
+    if RUN_SUMMARY:
+        terminalreporter.section("real-browser differential: real framework apps")
+        for browser, line in RUN_SUMMARY.items():
+            terminalreporter.write_line(f"{browser}: {line}")
     if not _RUNS:
         return
     terminalreporter.section("real-browser differential")

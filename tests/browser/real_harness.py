@@ -34,6 +34,9 @@ from .scenario_server import Context, LoggedRequest
 
 Case = Tuple[RealApp, FetchSpec]
 
+#: browser -> one line about its real-apps page load (printed by conftest's terminal summary)
+RUN_SUMMARY: Dict[str, str] = {}
+
 #: Headers the HTTP server (not the app) adds, or that change between two requests:
 #: the in-process transport has no server, and ``Date`` ticks.
 SERVER_ADDED = frozenset({"date", "server", "connection", "transfer-encoding", "keep-alive"})
@@ -130,7 +133,15 @@ class RealAppsHarness:
     def run(self, browser: str, *, timeout: float = 60.0) -> BrowserRun:
         run_id = f"{PROFILE_OF[browser]}-{uuid.uuid4().hex[:6]}"
         page_run = self.reg.add(PageRun(run=run_id, spec=self.page_spec(run_id), hard_ms=int((timeout - 10) * 1000)))
-        result = run_browser(browser, f"{self.ctx.bases['page']}/run/{run_id}", page_run, self.ctx, timeout=timeout)
+        try:
+            result = run_browser(browser, f"{self.ctx.bases['page']}/run/{run_id}", page_run, self.ctx,
+                                 timeout=timeout)
+        except Exception as exc:
+            RUN_SUMMARY[browser] = f"skipped: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+            raise
+        RUN_SUMMARY[browser] = (f"page load {result.seconds:.1f}s, {len(result.results)}/{len(self.cases)} cases "
+                                f"over {len(self.apps)} apps reported, exit code {result.returncode}"
+                                + (f", problem: {result.problem}" if result.problem else ""))
         self.runs[browser] = result
         return result
 

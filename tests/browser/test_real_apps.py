@@ -7,15 +7,17 @@ browser (Chromium -> ``chrome``, Firefox ESR -> ``firefox``, cog/WPE WebKit ->
 
 * ``test_engine_matches_browser_on_real_app``: ``simulate_fetch`` over the live
   server must say what the browser did -- allowed/blocked, and for an allowed
-  fetch the status and every header JavaScript can read;
+  fetch the status and every header JavaScript can read; also the exact requests
+  that reached the apps (preflights, their Origin / ACRM / ACRH, redirect hops)
+  and, for Chromium, the console message of a blocked fetch;
 * ``test_in_process_matches_live``: ``simulate_fetch`` through the in-process
   ``WsgiTransport`` (the same WSGI callable, served as the live server's origin)
   must reach the same verdict, message, readable headers and exchanges as over
   the network: the in-process target is faithful.
 
-Whether a preflight was sent, the exact requests that reached the app and the
-console message are shown in failure messages but not asserted here (the
-synthetic differential in ``test_differential.py`` asserts them).
+WPE WebKit's console wording is shown in failure messages but not asserted (as in
+``test_differential.py``: WPE 2.38 is older than the Safari the profile describes);
+Firefox's console is not captured in headless mode.
 
 Run: ``python -m pytest tests/browser -q``. A browser that cannot be started is
 skipped with the reason; anything else is a failure.
@@ -34,7 +36,9 @@ from .real_harness import (
     case_key,
     comparable_readable,
     SERVER_ADDED,
+    engine_wire,
     exchange_summary,
+    fmt_step,
     observe,
     show_engine,
 )
@@ -52,6 +56,22 @@ def _cases():
 
 
 CASES = _cases()
+
+#: (browser, "app.spec") -> why the engine is known to disagree; see REAL_APP_DISCREPANCIES.md.
+#: strict xfail: if the browser (or the engine) changes, the XPASS fails and this entry must go.
+KNOWN_DISCREPANCIES = {
+    ("cog", "flask-expose-star.get-latin1-header"):
+        "WPE WebKit (libsoup) reads a response header value that is not valid UTF-8 as UTF-8 with U+FFFD, "
+        "then exposes those UTF-8 bytes as latin-1 code units ('Zo\\xeb' -> 'Zo\u00ef\u00bf\u00bd'); "
+        "the engine (and Chromium, Firefox) reads the bytes as latin-1 ('Zo\u00eb'). Readable value only; "
+        "verdict unaffected. REAL_APP_DISCREPANCIES.md #1",
+}
+
+
+def _param(browser: str, app_name: str, spec_id: str):
+    reason = KNOWN_DISCREPANCIES.get((browser, f"{app_name}.{spec_id}"))
+    marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+    return pytest.param(browser, app_name, spec_id, id=f"{browser}:{app_name}.{spec_id}", marks=marks)
 
 
 class RealRuns:
@@ -111,7 +131,7 @@ def test_browser_reports_every_case(browser, real):
 
 @pytest.mark.parametrize(
     "browser,app_name,spec_id",
-    [pytest.param(b, a, s, id=f"{b}:{a}.{s}") for b in BROWSERS for a, s in CASES],
+    [_param(b, a, s) for b in BROWSERS for a, s in CASES],
 )
 def test_engine_matches_browser_on_real_app(browser, app_name, spec_id, real):
     run = real.browser(browser)
@@ -134,6 +154,16 @@ def test_engine_matches_browser_on_real_app(browser, app_name, spec_id, real):
             diff = sorted(set(b) ^ set(e) | {k for k in set(b) & set(e) if b[k] != e[k]})
             problems.append(f"[readable] browser: {({k: b.get(k) for k in diff})}; "
                             f"engine: {({k: e.get(k) for k in diff})}")
+    ew = engine_wire(verdict, real.harness.names)
+    if obs.wire != ew:
+        problems.append(f"[wire] browser: {' -> '.join(map(fmt_step, obs.wire)) or '(nothing)'}\n"
+                        f"       engine:  {' -> '.join(map(fmt_step, ew)) or '(nothing)'}")
+    if browser == "chromium" and obs.allowed is False and verdict.allowed is False:
+        blocked_msgs = [m for m in obs.console if "has been blocked by CORS policy" in m]
+        captured = blocked_msgs[-1].replace(f"run={run.run}&", f"run=engine-{PROFILE_OF[browser]}&") \
+            if blocked_msgs else None
+        if captured != verdict.message:
+            problems.append(f"[message] browser: {captured}\n          engine:  {verdict.message}")
     if problems:
         pytest.fail("\n".join(["browser and engine disagree on a real app", _describe(real, app, spec), "",
                                *problems, "", "browser did:", obs.show(), "", "engine said:",
