@@ -53,6 +53,8 @@ AUDIT_PROBES = (
     "csrf-exposure",
 )
 ANY_ORIGIN = "*"
+#: Largest max_age a contract may state (delta-seconds beyond 2**31 - 1 are treated as 2**31 - 1 by caches).
+MAX_AGE_LIMIT = 2**31 - 1
 #: The concrete origin used to check a public (``origins: ["*"]``) contract.
 PUBLIC_SAMPLE_ORIGIN = "https://any-origin.pytest-cors.test"
 
@@ -238,6 +240,15 @@ def parse_origin_pattern(text: str) -> OriginPattern:
     return OriginPattern(canonical, scheme, host_lower, bool(sub), any_port, number)
 
 
+def _quote_hint(key: str, value: Any) -> str:
+    """YAML turns unquoted null, yes/no/on/off and numbers into non-strings: say how to keep the text."""
+    if "origin" in key and value is None:
+        return ' (the opaque origin is the string "null": in YAML quote it, a bare null means no value)'
+    if isinstance(value, bool):
+        return " (in YAML, unquoted yes/no/on/off/true/false are booleans: quote the value)"
+    return ""
+
+
 def _did_you_mean(word: str, choices: Sequence[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
@@ -275,10 +286,14 @@ class _Parser:
             items = []
             for index, item in enumerate(value):
                 if not isinstance(item, str):
-                    raise self.error((key, index), f"{key}[{index}] must be a string, got {_type_name(item)} {item!r}")
+                    raise self.error(
+                        (key, index), f"{key}[{index}] must be a string, got {_type_name(item)} {item!r}{_quote_hint(key, item)}"
+                    )
                 items.append(((key, index), item))
             return items
-        raise self.error((key,), f"{key} must be a string or a list of strings, got {_type_name(value)} {value!r}")
+        raise self.error(
+            (key,), f"{key} must be a string or a list of strings, got {_type_name(value)} {value!r}{_quote_hint(key, value)}"
+        )
 
     def origin_list(self, key: str, value: Any, *, patterns: bool) -> Tuple[str, ...]:
         result: List[str] = []
@@ -292,6 +307,12 @@ class _Parser:
                 except OriginError as exc:
                     raise self.error(path, f"{key}: {exc}") from None
                 continue
+            if "," in text or (" " in text.strip() and "://" in text):
+                items = [part.strip() for part in re.split(r"[,\s]+", text) if part.strip()]
+                raise self.error(
+                    path,
+                    f"{key}: {text!r} is several origins in one string; write a list: [{', '.join(items)}]",
+                )
             if "*" in text:
                 raise self.error(path, f"{key}: {text!r} is a pattern; {key} takes exact origins only")
             try:
@@ -378,6 +399,12 @@ class _Parser:
                 raise self.error(path, f"{label} must be a whole number of seconds, got {_type_name(number)} {number!r}")
             if number < 0:
                 raise self.error(path, f"{label} must not be negative, got {number}")
+            if number > MAX_AGE_LIMIT:
+                raise self.error(
+                    path,
+                    f"{label} {number} is out of range (at most {MAX_AGE_LIMIT} seconds; browsers cap it anyway: "
+                    "Chromium at 7200, Firefox at 86400)",
+                )
             return number
 
         if isinstance(value, Mapping):

@@ -59,6 +59,8 @@ def _encode_hint(text: str) -> str:
 def chrome_message(failure: v.Failure, ctx: MessageContext) -> str:
     if failure.code == v.REDIRECT_TOO_MANY:
         return f"GET {ctx.url} net::ERR_TOO_MANY_REDIRECTS"
+    if failure.code == v.REDIRECT_INVALID_LOCATION:
+        return f"GET {ctx.url} net::ERR_INVALID_REDIRECT"
     detail = _encode_hint(failure.detail or "")
     reason = _CHROME_REASONS[failure.code].format(detail=detail, detail_lower=detail.lower())
     prefix = ""
@@ -93,7 +95,7 @@ _FIREFOX_REASONS = {
 
 
 def firefox_message(failure: v.Failure, ctx: MessageContext) -> str:
-    if failure.code in (v.REDIRECT_CREDENTIALS, v.REDIRECT_TOO_MANY):
+    if failure.code in (v.REDIRECT_CREDENTIALS, v.REDIRECT_TOO_MANY, v.REDIRECT_INVALID_LOCATION):
         # Firefox logs nothing for these; the script only sees the TypeError.
         return "TypeError: NetworkError when attempting to fetch resource."
     detail = failure.detail or ""
@@ -153,6 +155,9 @@ def _without_userinfo(url: str) -> str:
 
 
 def safari_message(failure: v.Failure, ctx: MessageContext, *, redirect_hop: bool = False) -> str:
+    if failure.code == v.REDIRECT_INVALID_LOCATION:
+        # a network error: WebKit prints no reason line (browser-cors-messages.md section 5, network-failure)
+        return f"Fetch API cannot load {ctx.url} due to access control checks."
     reason = _safari_reason(failure, ctx)
     if redirect_hop and failure.code in v.CORS_CHECK_CODES and ctx.location:
         reason = f"Cross-origin redirection to {ctx.location} denied by Cross-Origin Resource Sharing policy: {reason}"

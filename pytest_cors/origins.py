@@ -124,6 +124,37 @@ def same_origin(a: str, b: str) -> bool:
     return not oa.is_opaque and oa == ob
 
 
+_URL_HOST_FORBIDDEN = re.compile(r"[\x00-\x20#/:<>?@\[\\\]^|]")
+
+
+def is_valid_http_url(url: str) -> bool:
+    """Whether an absolute http(s) URL parses as a browser's URL parser would accept it.
+
+    Checks what matters for a redirect ``Location``: a host without forbidden code points
+    (or a valid IPv6 literal) and a port of at most 65535. Fetch turns a Location that
+    fails to parse into a network error.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    if parts.scheme.lower() not in SUPPORTED_SCHEMES:
+        return False
+    host, port_text = _split_host_port(parts.netloc.rsplit("@", 1)[-1])
+    if not host:
+        return False
+    if host.startswith("["):
+        if not host.endswith("]") or _canonical_ipv6(host[1:-1]) is None:
+            return False
+    elif _URL_HOST_FORBIDDEN.search(host):
+        return False
+    if port_text:
+        digits = port_text.lstrip("0") or "0"
+        if not (port_text.isascii() and port_text.isdigit()) or len(digits) > 5 or int(digits) > 65535:
+            return False
+    return True
+
+
 def url_has_credentials(url: str) -> bool:
     parts = urlsplit(url)
     return bool(parts.username or parts.password)

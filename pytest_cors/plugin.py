@@ -18,6 +18,7 @@ from .audit_plugin import CorsAuditFailure, CorsAuditWarning, judge_findings, ma
 from .collect import CorsSpecWarning, CorsYamlFile, _cors_case_result, is_contract_file  # noqa: F401
 from .contract import ContractError, CorsContract, parse_contract
 from .errors import CorsConfigurationError, CorsContractFailure, CorsReportedError
+from .faults import FaultSummary
 from .fixtures import RUN_KEY, SETTINGS_KEY, cors, cors_app, cors_target, get_run, resolve_target  # noqa: F401
 from .report import Redactor
 from .runtime import CorsRun
@@ -53,12 +54,16 @@ def pytest_configure(config: pytest.Config) -> None:
         retries=settings.retries,
         send_unsafe=settings.send_unsafe,
     )
+    config.pluginmanager.register(FaultSummary(config.stash[RUN_KEY]), "pytest-cors-faults")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     run = config.stash.get(RUN_KEY, None)
     if run is not None:
         run.close()
+    summary = config.pluginmanager.get_plugin("pytest-cors-faults")
+    if summary is not None:
+        config.pluginmanager.unregister(summary)
 
 
 def pytest_report_header(config: pytest.Config) -> Optional[List[str]]:
@@ -69,7 +74,7 @@ def pytest_report_header(config: pytest.Config) -> Optional[List[str]]:
     browsers = ", ".join(settings.profile_names)
     lines = [f"cors: browsers {browsers} (from {sources.get('cors_browser', 'default')})"]
     if settings.url.value:
-        lines.append(f"cors: live URL {settings.url.value} (from {settings.url.source})")
+        lines.append(f"cors: live URL {Redactor.urls(str(settings.url.value))} (from {settings.url.source})")
     elif settings.app.value:
         lines.append(f"cors: WSGI app {settings.app.value} served as {settings.app_origin} (from {settings.app.source})")
     return lines

@@ -44,7 +44,8 @@ class BrowserProfile:
     #: Access-Control-Request-Headers even though the headers were dropped (WebKit)?
     redirect_keeps_preflight_headers: bool
     #: Are repeated request headers (``headers.append``) safelisted as one joined value
-    #: (Chromium, WebKit, the standard) or value by value (Firefox)?
+    #: (Chromium, WebKit) or value by value (Firefox, and the standard, whose header list keeps one
+    #: entry per append and whose "CORS-unsafe request-header names" checks entry by entry)?
     safelists_joined_values: bool
     #: The 1024-byte budget for all safelisted values together (``None``: not enforced, Firefox).
     safelist_total_limit: Optional[int]
@@ -135,7 +136,7 @@ SPEC = BrowserProfile(
     dropped_request_headers=frozenset(),
     preflight_sticky_after_redirect=False,
     redirect_keeps_preflight_headers=False,
-    safelists_joined_values=True,
+    safelists_joined_values=False,
     safelist_total_limit=1024,
     non_ascii_unsafe=False,
     range_rule="spec",

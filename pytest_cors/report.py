@@ -8,6 +8,7 @@ redacted everywhere text leaves the plugin.
 
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import dataclass
 from typing import Iterable, List, Optional, Sequence, Tuple
@@ -21,6 +22,8 @@ from .simulation import BrowserVerdict
 
 REDACTED = "<redacted>"
 ALWAYS_REDACTED = frozenset({"authorization", "cookie", "proxy-authorization", "set-cookie"})
+#: ``scheme://user:password@`` in any text; group 1 keeps ``scheme://user:``.
+_URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:]*:)[^\s/?#@]*@")
 
 
 @dataclass(frozen=True)
@@ -41,18 +44,27 @@ class Redactor:
         return REDACTED if self.is_secret(name) else value
 
     def url(self, url: str) -> str:
-        parts = urlsplit(url)
-        if parts.password is None:
+        try:
+            parts = urlsplit(url)
+            password = parts.password
+        except ValueError:  # not parseable (bad port, bad IPv6): fall back to the pattern
+            return self.urls(url)
+        if password is None:
             return url
         host = parts.netloc.rsplit("@", 1)[1]
         netloc = f"{parts.username}:{REDACTED}@{host}"
         return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
+    @staticmethod
+    def urls(text: str) -> str:
+        """Hide the password of every ``scheme://user:password@host`` inside free text."""
+        return _URL_PASSWORD.sub(lambda m: f"{m.group(1)}{REDACTED}@", text)
+
     def text(self, text: str, secrets: Iterable[str] = ()) -> str:
-        for secret in secrets:
+        for secret in sorted(set(secrets), key=len, reverse=True):
             if secret and len(secret) >= 4:
                 text = text.replace(secret, REDACTED)
-        return text
+        return self.urls(text)
 
 
 def curl_command(request: HttpRequest, redactor: Redactor = Redactor()) -> str:
@@ -192,11 +204,24 @@ def _actual_value(response: HttpResponse, name: str, redactor: Redactor) -> str:
     if not lines:
         return "(missing)"
     shown = [redactor.header(name, line) for line in lines]
-    return " | ".join(repr(s) if s != s.strip() or not s else s for s in shown) + (f"  ({len(lines)} lines)" if len(lines) > 1 else "")
+    joined = " | ".join(repr(s) if s != s.strip() or not s or not s.isprintable() else s for s in shown)
+    return _shorten(joined) + (f"  ({len(lines)} lines)" if len(lines) > 1 else "")
 
 
 def _shorten(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit] + f"… ({len(text)} chars)"
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_LONG_QUOTED = re.compile(r"(['‘])([^'’\n]{201,})(['’])")
+MAX_LINE = 1000
+
+
+def printable(text: str) -> str:
+    """Report text safe for terminals, CI logs and XML: control bytes escaped, huge values clipped."""
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+    text = _LONG_QUOTED.sub(lambda m: m.group(1) + _shorten(m.group(2), 120) + m.group(3), text)
+    return "\n".join(_shorten(line, MAX_LINE) for line in text.split("\n"))
 
 
 def header_table(expected: Sequence[Tuple[str, str]], response: HttpResponse, redactor: Redactor, *, extra: Sequence[str] = ()) -> List[str]:
@@ -205,7 +230,7 @@ def header_table(expected: Sequence[Tuple[str, str]], response: HttpResponse, re
         if name not in names and response.has_header(name):
             names.append(name)
     expected_map = dict(expected)
-    rows = [(n, expected_map.get(n, ""), _shorten(_actual_value(response, n, redactor))) for n in names]
+    rows = [(n, expected_map.get(n, ""), _actual_value(response, n, redactor)) for n in names]
     width_name = max(len(r[0]) for r in rows)
     width_expected = max(max(len(r[1]) for r in rows), len("expected"))
     lines = [f"    {'header':<{width_name}}  {'expected':<{width_expected}}  actual"]
@@ -302,4 +327,4 @@ def format_case_failure(result: CaseResult, redactor: Redactor = Redactor(), *, 
         lines.append("")
         lines.append(f"Contract: {contract.where}")
     text = "\n".join(lines)
-    return redactor.text(text, [val for name, val in contract.request_headers if redactor.is_secret(name)])
+    return printable(redactor.text(text, [val for name, val in contract.request_headers if redactor.is_secret(name)]))

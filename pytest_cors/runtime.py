@@ -31,7 +31,8 @@ NO_TARGET_MESSAGE = """no target to check CORS contracts against. Give one of:
 
 
 def format_transport_error(error: TransportError, redactor: Redactor) -> str:
-    lines = [f"cannot reach the target: {error.kind}", f"  URL:   {redactor.url(error.url)}", f"  cause: {error.cause}"]
+    cause = redactor.urls(error.cause)
+    lines = [f"cannot reach the target: {error.kind}", f"  URL:   {redactor.url(error.url)}", f"  cause: {cause}"]
     if error.hint:
         lines.append(f"  hint:  {error.hint}")
     lines.append("This is a network fault, not a CORS verdict: no browser decision was made.")
@@ -74,8 +75,10 @@ class CorsRun:
                 retries=self.retries,
                 session=shared.session if shared else None,
             )
-            if shared is not None:
+            if shared is not None:  # one fail-fast registry per run (see LiveTransport)
                 transport._unreachable = shared._unreachable
+                transport._skipped = shared._skipped
+                transport._resolved = shared._resolved
             self._live[base] = transport
         return transport
 
@@ -85,6 +88,11 @@ class CorsRun:
             transport = WsgiTransport(app, self.app_origin)
             self._apps[id(app)] = transport
         return transport
+
+    def unreachable_targets(self) -> Dict[str, Any]:
+        """Targets that failed for good in this run: origin -> (TransportError, requests not sent)."""
+        shared = next(iter(self._live.values()), None)
+        return shared.unreachable_targets() if shared is not None else {}
 
     def close(self) -> None:
         for transport in self._live.values():
@@ -134,6 +142,12 @@ class CheckResult:
     _run: CorsRun
     _fetch: Any
     _sender: Any
+
+    def __repr__(self) -> str:
+        # Short and secret-free: pytest prints it when an assertion about the result fails.
+        case = self.result.case
+        state = "allowed" if self.allowed else f"blocked by {', '.join(self.blocked_by)}"
+        return f"<CheckResult {case.method} {self._run.redactor.url(self.result.url)} from {case.origin}: {state}>"
 
     @property
     def verdicts(self) -> Dict[str, BrowserVerdict]:

@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 from . import verdict as v
 from .exchange import Exchange, FetchRequest, HeaderPairs, HttpRequest, HttpResponse, header_pairs
 from .messages import MessageContext, authorization_wildcard_warning, console_message
-from .origins import NULL_ORIGIN, origin_of_url, same_origin, url_has_credentials
+from .origins import NULL_ORIGIN, is_valid_http_url, origin_of_url, same_origin, url_has_credentials
 from .profiles import BrowserProfile
 from .safelist import (
     FORBIDDEN_REQUEST_HEADERS,
@@ -141,6 +141,16 @@ def _rewrite_for_redirect(status: int, method: str, body: Optional[bytes], heade
     return method, body, headers, False
 
 
+def _resolve(base: str, location: str) -> Optional[str]:
+    """``location`` resolved against ``base``; ``None`` when it does not parse."""
+    try:
+        resolved = urljoin(base, location)
+        urlsplit(resolved)
+    except ValueError:
+        return None
+    return resolved
+
+
 def simulate_fetch(fetch: FetchRequest, profile: BrowserProfile, send: Send) -> BrowserVerdict:
     """Run one fetch() as ``profile``'s engine would; ``send`` does the HTTP."""
     page_origin = fetch.origin
@@ -225,7 +235,7 @@ def simulate_fetch(fetch: FetchRequest, profile: BrowserProfile, send: Send) -> 
         failure = v.cors_check(response, origin_header, credentials, profile)
         is_hop = v.is_followable_redirect(response)
         if failure is not None:
-            location = urljoin(url, response.header("Location") or "") if is_hop else None
+            location = _resolve(url, response.header("Location") or "") if is_hop else None
             return blocked(failure, url, location=location, hop=is_hop, sent_origin=origin_header)
         if not is_hop:
             return BrowserVerdict(
@@ -242,7 +252,13 @@ def simulate_fetch(fetch: FetchRequest, profile: BrowserProfile, send: Send) -> 
                 final_url=url,
             )
 
-        location = urljoin(url, (response.header("Location") or "").strip())
+        location = _resolve(url, (response.header("Location") or "").strip())
+        if location is None or (
+            urlsplit(location).scheme.lower() in ("http", "https") and not is_valid_http_url(location)
+        ):
+            # Fetch: a Location that fails to parse is a network error.
+            invalid = v.Failure(v.REDIRECT_INVALID_LOCATION, False, response.header("Location"), response.status)
+            return blocked(invalid, url, location=location)
         redirects += 1
         if redirects > v.MAX_REDIRECTS:
             return blocked(v.Failure(v.REDIRECT_TOO_MANY, False, None, response.status), url, location=location)

@@ -38,6 +38,8 @@ HEADER_NOT_ALLOWED = "header-not-allowed"
 REDIRECT_CREDENTIALS = "redirect-credentials"
 REDIRECT_SCHEME = "redirect-scheme"
 REDIRECT_TOO_MANY = "redirect-too-many"
+#: A redirect whose Location does not parse as a URL: a plain network error in every engine.
+REDIRECT_INVALID_LOCATION = "redirect-invalid-location"
 AUTHORIZATION_UNDER_WILDCARD = "authorization-under-wildcard"
 
 CORS_CHECK_CODES = frozenset(

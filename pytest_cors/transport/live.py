@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import http.client
+import ipaddress
 import socket
 import ssl
+import threading
 import time
-from typing import Dict, Optional, Union
+from typing import Dict, List, Optional, Tuple, Union
 from urllib.parse import urlsplit
 
 import requests
 import urllib3
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from .. import __version__
 from ..exchange import HttpRequest, HttpResponse
@@ -18,15 +23,120 @@ from ..origins import serialize_url_origin
 from ..safelist import join_repeated_headers
 from . import TransportError
 
+#: The most of a response body read (then discarded) before the connection is dropped.
 BODY_READ_LIMIT = 1 << 20
+#: The most time spent reading (and discarding) one response body.
+BODY_READ_SECONDS = 2.0
+#: Browsers accept response headers up to 256 KiB in total (Chromium's ERR_RESPONSE_HEADERS_TOO_BIG).
+HEADER_BYTES_LIMIT = 256 * 1024
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-#: Faults that mean "nothing is listening there": later requests fail at once.
-UNREACHABLE_KINDS = frozenset({"connection-refused", "dns-failure", "tls-error", "connect-timeout"})
+#: Faults that mean "this target does not answer": later requests to it in this run fail at once.
+UNREACHABLE_KINDS = frozenset({"connection-refused", "dns-failure", "tls-error", "connect-timeout", "timeout"})
+#: Faults of the connection itself: idempotent requests are retried on these (``--cors-retries``).
+RETRYABLE_KINDS = frozenset({"connection-refused", "dns-failure", "connect-timeout", "connection-reset", "connection-closed"})
+#: Longest single pause between two retries.
+MAX_BACKOFF = 2.0
 
 _TLS_HINT = (
     "pass --cors-ca-bundle PATH to trust a private CA, or --cors-insecure to skip "
     "certificate verification for a test server"
 )
+
+
+class _LimitedHeaderReader:
+    """Wraps a response's file while its head is read: counts bytes like a browser's header buffer."""
+
+    def __init__(self, fp, limit: int) -> None:
+        self._fp = fp
+        self._left = limit
+
+    def readline(self, limit: int = -1) -> bytes:
+        line = self._fp.readline(limit)
+        self._left -= len(line)
+        if self._left < 0:
+            raise http.client.HTTPException(
+                f"the response headers are larger than {HEADER_BYTES_LIMIT // 1024} KiB; browsers refuse such "
+                "a response (Chromium: ERR_RESPONSE_HEADERS_TOO_BIG)"
+            )
+        return line
+
+    def __getattr__(self, name: str):
+        return getattr(self._fp, name)
+
+
+_LIMITS_LOCK = threading.Lock()
+
+
+class _BrowserLimitsResponse(http.client.HTTPResponse):
+    """Reads the head with a browser's limits instead of http.client's (65,536-byte lines, 100 headers).
+
+    http.client reads its limits from module globals while parsing; they are raised
+    only for the duration of parsing one of our responses (more lenient, never stricter),
+    and the total size of the head is capped at what browsers accept.
+    """
+
+    def begin(self) -> None:  # type: ignore[override]
+        if self.headers is not None:
+            return
+        real = self.fp
+        self.fp = _LimitedHeaderReader(real, HEADER_BYTES_LIMIT)  # type: ignore[assignment]
+        with _LIMITS_LOCK:
+            saved = http.client._MAXLINE, http.client._MAXHEADERS  # type: ignore[attr-defined]
+            http.client._MAXLINE, http.client._MAXHEADERS = HEADER_BYTES_LIMIT, HEADER_BYTES_LIMIT // 4  # type: ignore[attr-defined]
+            try:
+                super().begin()
+            finally:
+                http.client._MAXLINE, http.client._MAXHEADERS = saved  # type: ignore[attr-defined]
+                self.fp = real
+
+
+class _Connection(HTTPConnection):
+    response_class = _BrowserLimitsResponse
+
+
+class _TlsConnection(HTTPSConnection):
+    response_class = _BrowserLimitsResponse
+
+
+class _Pool(HTTPConnectionPool):
+    ConnectionCls = _Connection
+
+
+class _TlsPool(HTTPSConnectionPool):
+    ConnectionCls = _TlsConnection
+
+
+class _BrowserAdapter(HTTPAdapter):
+    """requests' adapter with connections that parse response heads like a browser (see above)."""
+
+    def init_poolmanager(self, *args, **kwargs) -> None:  # type: ignore[override]
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _Pool, "https": _TlsPool}
+
+
+def _header_lines_after_defect(raw_response) -> List[Tuple[str, str]]:
+    """Header lines http.client gave up on after a malformed line; browsers skip only the bad line."""
+    original = getattr(raw_response, "_original_response", None)
+    message = getattr(original, "msg", None)
+    if message is None or not getattr(message, "defects", None):
+        return []
+    payload = message.get_payload()
+    if not isinstance(payload, str):
+        return []
+    pairs: List[Tuple[str, str]] = []
+    for line in payload.splitlines():
+        name, colon, value = line.partition(":")
+        if colon and name and name == name.strip() and all(33 <= ord(c) < 127 for c in name):
+            pairs.append((name, value.strip(" \t")))
+    return pairs
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def _chain(exc: BaseException):
@@ -55,21 +165,43 @@ def classify_fault(exc: BaseException, url: str, timeout: float) -> TransportErr
         return TransportError("dns-failure", url, f"the host name {host!r} could not be resolved")
     if any(isinstance(e, ConnectionRefusedError) for e in chain) or "Connection refused" in str(exc):
         return TransportError("connection-refused", url, "connection refused (is the server running on that port?)")
-    if any(isinstance(e, ConnectionResetError) for e in chain) or "reset by peer" in str(exc):
-        return TransportError("connection-reset", url, "the server reset the connection")
     if any(isinstance(e, (http.client.RemoteDisconnected,)) for e in chain) or "RemoteDisconnected" in str(exc):
         return TransportError("connection-closed", url, "the server closed the connection without answering")
-    if any(isinstance(e, (http.client.BadStatusLine, http.client.LineTooLong, http.client.HTTPException)) for e in chain) or isinstance(
+    if any(isinstance(e, ConnectionResetError) for e in chain) or "reset by peer" in str(exc):
+        return TransportError("connection-reset", url, "the server reset the connection (TCP RST)")
+    http_errors = [e for e in chain if isinstance(e, http.client.HTTPException) and not isinstance(e, http.client.RemoteDisconnected)]
+    if http_errors or isinstance(
         exc, (requests.exceptions.InvalidHeader, requests.exceptions.ChunkedEncodingError, urllib3.exceptions.ProtocolError)
     ):
-        return TransportError("malformed-http", url, f"the server's answer is not valid HTTP: {exc}")
+        return TransportError("malformed-http", url, f"the server's answer is not valid HTTP: {_describe_http_error(http_errors[-1] if http_errors else exc)}")
     if isinstance(exc, requests.exceptions.InvalidURL) or isinstance(exc, requests.exceptions.MissingSchema):
         return TransportError("invalid-url", url, str(exc))
     return TransportError("network-error", url, f"{type(exc).__name__}: {exc}")
 
 
+def _describe_http_error(error: BaseException) -> str:
+    if isinstance(error, http.client.BadStatusLine):
+        line = str(error.args[0] if error.args else error)
+        shown = repr(line[:80] + ("…" if len(line) > 80 else ""))
+        return f"the status line {shown} is not 'HTTP/1.x <code> <reason>'"
+    if isinstance(error, http.client.UnknownProtocol):
+        return f"unknown protocol version {error.args[0]!r}"
+    if isinstance(error, http.client.LineTooLong):
+        return f"a line of the response is too long ({error})"
+    if isinstance(error, http.client.IncompleteRead):
+        return f"the body ended early ({error})"
+    text = str(error)
+    return text if text else type(error).__name__
+
+
 class LiveTransport:
-    """Talks to a real server. TLS is verified unless ``verify=False``; ``verify`` may be a CA bundle path."""
+    """Talks to a real server. TLS is verified unless ``verify=False``; ``verify`` may be a CA bundle path.
+
+    Faults become :class:`TransportError`. A target that does not answer at all
+    (refused, unresolvable, TLS failure, timeout) is remembered in
+    ``_unreachable`` (shared by every transport of a run), so later requests to it
+    fail at once instead of waiting for the same timeout again.
+    """
 
     def __init__(
         self,
@@ -87,38 +219,97 @@ class LiveTransport:
         self.verify = verify
         self.retries = max(0, retries)
         self.backoff = backoff
-        self.session = session or requests.Session()
-        self.session.headers.clear()
-        self.session.headers["User-Agent"] = f"pytest-cors/{__version__}"
-        self.session.trust_env = False
+        if session is None:
+            session = requests.Session()
+            session.headers.clear()
+            session.headers["User-Agent"] = f"pytest-cors/{__version__}"
+            session.trust_env = False
+            adapter = _BrowserAdapter()
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+        self.session = session
+        #: target origin -> the fault that made it unreachable
         self._unreachable: Dict[str, TransportError] = {}
+        #: target origin -> how many requests were not sent because of that fault
+        self._skipped: Dict[str, int] = {}
+        self._resolved: Dict[str, Optional[TransportError]] = {}
 
     def base_url(self) -> str:
         return self._base
 
     def describe(self) -> str:
-        return f"live URL {self._base}"
+        from ..report import Redactor  # local: report imports the engine, not the transports
+
+        return f"live URL {Redactor.urls(self._base)}"
+
+    def unreachable_targets(self) -> Dict[str, Tuple[TransportError, int]]:
+        """Every target that failed for good in this run, with how many requests were not sent to it."""
+        return {t: (fault, self._skipped.get(t, 0)) for t, fault in self._unreachable.items()}
 
     def send(self, request: HttpRequest) -> HttpResponse:
         target = serialize_url_origin(request.url)
         earlier = self._unreachable.get(target)
         if earlier is not None:
+            self._skipped[target] = self._skipped.get(target, 0) + 1
             raise TransportError(
-                earlier.kind, request.url, f"{earlier.cause} (failed earlier in this run; not retried)", earlier.hint
+                earlier.kind,
+                request.url,
+                f"{earlier.cause} (first seen on {earlier.url}; {target} is not tried again in this run)",
+                earlier.hint,
             )
         attempts = 1 + (self.retries if request.method.upper() in IDEMPOTENT else 0)
         for attempt in range(attempts):
             try:
+                self._resolve(request.url)
                 return self._send_once(request)
             except TransportError as fault:
-                retryable = fault.kind in UNREACHABLE_KINDS or fault.kind in ("connection-reset", "connection-closed")
-                if attempt + 1 < attempts and retryable and fault.kind != "tls-error":
-                    time.sleep(self.backoff * (2**attempt))
+                if attempt + 1 < attempts and fault.kind in RETRYABLE_KINDS and not _is_invalid_name(request.url):
+                    time.sleep(min(MAX_BACKOFF, self.backoff * (2**attempt)))
                     continue
+                if attempt:
+                    fault = TransportError(fault.kind, fault.url, f"{fault.cause} ({attempt + 1} attempts)", fault.hint)
                 if fault.kind in UNREACHABLE_KINDS:
                     self._unreachable[target] = fault
-                raise
+                raise fault from None
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _resolve(self, url: str) -> None:
+        """Resolve the host once per run, bounded by the timeout (getaddrinfo itself has none)."""
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if not host or _is_ip(host) or host == "localhost":
+            return
+        if host in self._resolved:
+            known = self._resolved[host]
+            if known is not None:
+                raise TransportError(known.kind, url, known.cause, known.hint)
+            return
+        if _is_invalid_name(url):
+            # RFC 6761: names under .invalid never resolve; no resolver is asked.
+            fault = TransportError("dns-failure", url, f"the host name {host!r} could not be resolved (.invalid names never resolve)")
+            self._resolved[host] = fault
+            raise fault
+        outcome: List[BaseException] = []
+
+        def lookup() -> None:
+            try:
+                socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                outcome.append(exc)
+
+        worker = threading.Thread(target=lookup, name=f"pytest-cors-resolve-{host}", daemon=True)
+        worker.start()
+        worker.join(self.timeout)
+        if worker.is_alive():
+            fault = TransportError("dns-failure", url, f"resolving {host!r} timed out after {self.timeout:g} s")
+        elif outcome and isinstance(outcome[0], (socket.gaierror, UnicodeError)):
+            fault = TransportError("dns-failure", url, f"the host name {host!r} could not be resolved ({outcome[0]})")
+        else:
+            self._resolved[host] = None
+            return
+        if "timed out" not in fault.cause:
+            self._resolved[host] = fault
+        raise fault
 
     def _send_once(self, request: HttpRequest) -> HttpResponse:
         try:
@@ -144,17 +335,30 @@ class LiveTransport:
             raise classify_fault(exc, request.url, self.timeout) from None
         try:
             raw_headers = tuple((str(k), str(v)) for k, v in response.raw.headers.items())
-            read = 0
-            try:
-                for chunk in response.iter_content(65536):
-                    read += len(chunk)
-                    if read > BODY_READ_LIMIT:
-                        break
-            except requests.exceptions.RequestException:
-                pass  # the headers decide CORS; a broken body does not
+            raw_headers += tuple(_header_lines_after_defect(response.raw))
+            self._discard_body(response)
             return HttpResponse(response.status_code, raw_headers, response.reason or "")
         finally:
             response.close()
 
+    @staticmethod
+    def _discard_body(response: requests.Response) -> None:
+        """Read (undecoded, so no decompression bomb) and drop at most BODY_READ_LIMIT bytes of the body."""
+        read = 0
+        deadline = time.monotonic() + BODY_READ_SECONDS
+        try:
+            while read <= BODY_READ_LIMIT and time.monotonic() < deadline:
+                chunk = response.raw.read(65536, decode_content=False)
+                if not chunk:
+                    break
+                read += len(chunk)
+        except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException, OSError, ValueError):
+            pass  # the headers decide CORS; a broken body does not
+
     def close(self) -> None:
         self.session.close()
+
+
+def _is_invalid_name(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    return host == "invalid" or host.endswith(".invalid")

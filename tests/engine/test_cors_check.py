@@ -286,3 +286,24 @@ def test_preflight_variants_get_the_preflight_reason(profile):
 
 def test_every_profile_is_covered():
     assert set(PROFILES) == {"chrome", "firefox", "safari", "spec"}
+
+
+# --- properties -------------------------------------------------------------------------------
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+_acao = st.one_of(st.text(max_size=30), st.sampled_from(["*", ORIGIN, "null", OTHER, ORIGIN + "/"]))
+
+
+@given(st.lists(_acao, max_size=3), st.one_of(st.none(), st.text(max_size=8), st.just("true")), st.booleans())
+def test_engines_agree_on_allowed_or_blocked(lines, acac, credentials):
+    """The profiles only word failures differently: whether a response passes never depends on the engine."""
+    resp = acao(*lines, acac=acac)
+    verdicts = {p.name: check(resp, p, credentials) is None for p in ALL}
+    assert len(set(verdicts.values())) == 1, verdicts
+    # and it passes exactly when the standard says so (section 4)
+    value = ", ".join(lines).strip(" \t") if lines else None
+    expected = value is not None and (
+        (value == "*" and not credentials) or (value == ORIGIN and (not credentials or (acac or "").strip(" \t") == "true"))
+    )
+    assert verdicts["spec"] is expected

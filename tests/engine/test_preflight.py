@@ -17,7 +17,6 @@ from pytest_cors.verdict import (
     ACAO_MISSING,
     ACAO_MISMATCH,
     ACAO_WILDCARD_WITH_CREDENTIALS,
-    ACAC_NOT_TRUE,
     AUTHORIZATION_UNDER_WILDCARD,
     HEADER_NOT_ALLOWED,
     METHOD_NOT_ALLOWED,
@@ -389,3 +388,35 @@ def test_max_age_reaches_the_preflight_result(value, chrome, firefox, safari, sp
 )
 def test_parse_max_age_reads_the_declared_value(lines, declared):
     assert parse_max_age(lines) == declared
+
+
+# --- properties -------------------------------------------------------------------------------
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+_value = st.one_of(st.text(max_size=30), st.sampled_from(["*", ORIGIN, "PUT", "x-a", "600", "-1", "+5", "true"]))
+
+
+@given(st.lists(_value, max_size=3))
+def test_max_age_never_raises_and_respects_caps(lines):
+    for profile in ALL:
+        seconds = max_age_seconds(lines, profile)
+        assert seconds >= 0
+        if profile.max_age_cap is not None:
+            assert seconds <= profile.max_age_cap
+
+
+@given(
+    st.integers(100, 599),
+    st.lists(st.tuples(st.sampled_from(["Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Allow-Credentials", "Access-Control-Max-Age", "Location"]), _value), max_size=6),
+    st.booleans(),
+)
+def test_evaluate_preflight_never_raises(status, headers, credentials):
+    resp = HttpResponse(status, tuple(headers))
+    for profile in ALL:
+        result = evaluate(resp, profile, method="PUT", unsafe=["x-a", "authorization"], credentials=credentials)
+        if result.failure is None:
+            # a passing preflight always had an ok status and a passing CORS check
+            assert 200 <= status <= 299
+        else:
+            assert result.failure.on_preflight
