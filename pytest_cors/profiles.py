@@ -9,7 +9,7 @@ read ``authorization_covered_by_wildcard`` below.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Dict, FrozenSet, Optional, Tuple
 
 
@@ -61,69 +61,7 @@ class BrowserProfile:
     strips_authorization_on_cross_origin_redirect: bool
 
 
-CHROME = BrowserProfile(
-    name="chrome",
-    display_name="Chrome",
-    message_style="chrome",
-    preflight_order=("redirect", "cors", "status", "lists", "method", "headers"),
-    max_age_cap=7200,
-    max_age_invalid=5,
-    max_age_accepts_sign=True,
-    authorization_covered_by_wildcard=True,
-    dropped_request_headers=frozenset({"user-agent"}),
-    preflight_sticky_after_redirect=False,
-    redirect_keeps_preflight_headers=False,
-    safelists_joined_values=True,
-    safelist_total_limit=1024,
-    non_ascii_unsafe=False,
-    range_rule="spec",
-    drops_forbidden_method_override=True,
-    taints_preflight_origin=True,
-    strips_authorization_on_cross_origin_redirect=True,
-)
-
-FIREFOX = BrowserProfile(
-    name="firefox",
-    display_name="Firefox",
-    message_style="firefox",
-    preflight_order=("redirect", "cors", "status", "method-list", "headers-list", "headers"),
-    max_age_cap=86400,
-    max_age_invalid=0,
-    max_age_accepts_sign=False,
-    authorization_covered_by_wildcard=True,
-    dropped_request_headers=frozenset(),
-    preflight_sticky_after_redirect=True,
-    redirect_keeps_preflight_headers=False,
-    safelists_joined_values=False,
-    safelist_total_limit=None,
-    non_ascii_unsafe=True,
-    range_rule="spec",
-    drops_forbidden_method_override=True,
-    taints_preflight_origin=False,
-    strips_authorization_on_cross_origin_redirect=True,
-)
-
-SAFARI = BrowserProfile(
-    name="safari",
-    display_name="Safari",
-    message_style="safari",
-    preflight_order=("status", "cors", "lists", "method", "headers"),
-    max_age_cap=600,
-    max_age_invalid=5,
-    max_age_accepts_sign=True,
-    authorization_covered_by_wildcard=True,
-    dropped_request_headers=frozenset(),
-    preflight_sticky_after_redirect=True,
-    redirect_keeps_preflight_headers=True,
-    safelists_joined_values=True,
-    safelist_total_limit=1024,
-    non_ascii_unsafe=False,
-    range_rule="webkit",
-    drops_forbidden_method_override=False,
-    taints_preflight_origin=True,
-    strips_authorization_on_cross_origin_redirect=True,
-)
-
+#: The Fetch standard itself; each browser below is written as its deviations from it.
 SPEC = BrowserProfile(
     name="spec",
     display_name="Fetch standard",
@@ -143,6 +81,48 @@ SPEC = BrowserProfile(
     drops_forbidden_method_override=True,
     taints_preflight_origin=True,
     strips_authorization_on_cross_origin_redirect=True,
+)
+
+CHROME = replace(
+    SPEC,
+    name="chrome",
+    display_name="Chrome",
+    max_age_cap=7200,
+    max_age_accepts_sign=True,
+    authorization_covered_by_wildcard=True,
+    dropped_request_headers=frozenset({"user-agent"}),
+    safelists_joined_values=True,
+)
+
+FIREFOX = replace(
+    SPEC,
+    name="firefox",
+    display_name="Firefox",
+    message_style="firefox",
+    preflight_order=("redirect", "cors", "status", "method-list", "headers-list", "headers"),
+    max_age_cap=86400,
+    max_age_invalid=0,
+    authorization_covered_by_wildcard=True,
+    preflight_sticky_after_redirect=True,
+    safelist_total_limit=None,
+    non_ascii_unsafe=True,
+    taints_preflight_origin=False,
+)
+
+SAFARI = replace(
+    SPEC,
+    name="safari",
+    display_name="Safari",
+    message_style="safari",
+    preflight_order=("status", "cors", "lists", "method", "headers"),
+    max_age_cap=600,
+    max_age_accepts_sign=True,
+    authorization_covered_by_wildcard=True,
+    preflight_sticky_after_redirect=True,
+    redirect_keeps_preflight_headers=True,
+    safelists_joined_values=True,
+    range_rule="webkit",
+    drops_forbidden_method_override=False,
 )
 
 PROFILES: Dict[str, BrowserProfile] = {p.name: p for p in (CHROME, FIREFOX, SAFARI, SPEC)}

@@ -134,6 +134,8 @@ def hint_for(failure: v.Failure, origin: str, method: str) -> str:
         return "a cross-origin redirect to a URL with user:password@ is always refused: drop the userinfo"
     if code == v.REDIRECT_SCHEME:
         return "a CORS request can only be redirected to http or https URLs"
+    if code == v.REDIRECT_INVALID_LOCATION:
+        return "the redirect's Location header is not a valid URL, so browsers fail the request: fix the Location value"
     if code == v.REDIRECT_TOO_MANY:
         return "the request was redirected more than 20 times (a redirect loop?)"
     return ""

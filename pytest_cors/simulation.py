@@ -186,6 +186,22 @@ def simulate_fetch(fetch: FetchRequest, profile: BrowserProfile, send: Send) -> 
             final_url=url,
         )
 
+    def allowed(url: str, readable: Dict[str, str], *, withheld: bool = False) -> BrowserVerdict:
+        return BrowserVerdict(
+            profile=profile.name,
+            allowed=True,
+            failure=None,
+            message="",
+            readable_headers=readable,
+            exchanges=tuple(exchanges),
+            preflight_sent=preflight_sent,
+            warnings=tuple(warnings),
+            warning_messages=tuple(warning_messages),
+            preflight_cache_seconds=cache_seconds,
+            final_url=url,
+            actual_withheld=withheld,
+        )
+
     if page_origin != NULL_ORIGIN and same_origin(first_url, page_origin):
         return BrowserVerdict(
             profile=profile.name, allowed=True, failure=None, message="", readable_headers={},
@@ -225,12 +241,7 @@ def simulate_fetch(fetch: FetchRequest, profile: BrowserProfile, send: Send) -> 
         try:
             response = send(actual)
         except ActualRequestWithheld:
-            return BrowserVerdict(
-                profile=profile.name, allowed=True, failure=None, message="", readable_headers={},
-                exchanges=tuple(exchanges), preflight_sent=preflight_sent, warnings=tuple(warnings),
-                warning_messages=tuple(warning_messages), preflight_cache_seconds=cache_seconds,
-                final_url=url, actual_withheld=True,
-            )
+            return allowed(url, {}, withheld=True)
         exchanges.append(Exchange("actual", actual, response))
         failure = v.cors_check(response, origin_header, credentials, profile)
         is_hop = v.is_followable_redirect(response)
@@ -238,19 +249,7 @@ def simulate_fetch(fetch: FetchRequest, profile: BrowserProfile, send: Send) -> 
             location = _resolve(url, response.header("Location") or "") if is_hop else None
             return blocked(failure, url, location=location, hop=is_hop, sent_origin=origin_header)
         if not is_hop:
-            return BrowserVerdict(
-                profile=profile.name,
-                allowed=True,
-                failure=None,
-                message="",
-                readable_headers=v.readable_headers(response, credentials),
-                exchanges=tuple(exchanges),
-                preflight_sent=preflight_sent,
-                warnings=tuple(warnings),
-                warning_messages=tuple(warning_messages),
-                preflight_cache_seconds=cache_seconds,
-                final_url=url,
-            )
+            return allowed(url, v.readable_headers(response, credentials))
 
         location = _resolve(url, (response.header("Location") or "").strip())
         if location is None or (
