@@ -307,9 +307,7 @@ class LiveTransport:
         else:
             self._resolved[host] = None
             return
-        if "timed out" not in fault.cause:
-            self._resolved[host] = fault
-        raise fault
+        raise fault  # not cached: a retry asks the resolver again; the run's fail-fast registry stops the rest
 
     def _send_once(self, request: HttpRequest) -> HttpResponse:
         try:

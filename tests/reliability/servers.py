@@ -383,3 +383,31 @@ def make_self_signed(directory: str) -> Optional[Certificate]:
             )
         )
     return Certificate(cert_file, key_file)
+
+
+class FullBacklog:
+    """A listener whose accept queue is full and never drained: new connections hang in SYN (connect timeout)."""
+
+    def __init__(self, fillers: int = 4) -> None:
+        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(0)
+        self.port = self.listener.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._fillers: List[socket.socket] = []
+        for _ in range(fillers):
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.setblocking(False)
+            try:
+                sock.connect(("127.0.0.1", self.port))
+            except (BlockingIOError, OSError):
+                pass
+            self._fillers.append(sock)
+        time.sleep(0.1)
+
+    def close(self) -> None:
+        for sock in self._fillers + [self.listener]:
+            try:
+                sock.close()
+            except OSError:  # pragma: no cover
+                pass

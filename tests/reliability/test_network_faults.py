@@ -316,3 +316,20 @@ def test_backoff_is_capped(fault_server, monkeypatch):
     fault_of(f"http://127.0.0.1:{closed_port()}", retries=10, backoff=0.2)
     assert len(pauses) == 10
     assert pauses[:3] == [0.2, 0.4, 0.8] and max(pauses) == 2.0
+
+
+def test_connect_timeout_against_a_listener_that_never_accepts(pytester, run):
+    from .servers import FullBacklog
+
+    backlog = FullBacklog()
+    try:
+        pytester.makefile(".yaml", cors_api=yaml_contract(backlog.url, origins=THREE_ORIGINS))
+        started = time.monotonic()
+        result = run("--cors-timeout", "0.5")
+        elapsed = time.monotonic() - started
+    finally:
+        backlog.close()
+    result.assert_outcomes(errors=3)
+    assert elapsed < 3
+    assert_fault_report(result, "connect-timeout", f"{backlog.url}/api", "timed out after 0.5 s while connecting")
+    result.stdout.fnmatch_lines([f"{backlog.url}: connect-timeout: timed out after 0.5 s while connecting"])
