@@ -107,7 +107,6 @@ def audit_items(parent: pytest.Collector, contract: CorsContract, yaml_target: Y
             parent,
             name=f"{contract.name}[audit:{probe_id}]",
             callobj=_check_yaml_audit,
-            originalname=contract.name,
             contract=contract,
             probe_id=probe_id,
             yaml_target=yaml_target,

@@ -132,7 +132,6 @@ class CorsYamlFile(pytest.File):
                     self,
                     name=f"{contract.name}[{case.id.replace(' ', '-')}]",
                     callobj=_check_yaml_case,
-                    originalname=contract.name,
                     case=case,
                     yaml_target=target,
                     contract_line=line,
