@@ -17,7 +17,7 @@ from typing import Any, Iterator, List, Optional, Tuple
 import pytest
 
 from .audit_plugin import audit_items, record_case_result
-from .contract import ContractCase, ContractError, CorsContract, parse_contract
+from .contract import KEY_ITSELF, ContractCase, ContractError, CorsContract, parse_contract
 from .errors import CorsContractFailure, CorsReportedError
 from .fixtures import YamlTarget, get_run, resolve_target
 from .loader import MarkedDict, MarkedList, YamlFileError, decode_yaml_bytes, key_location, load_yaml, locate
@@ -102,6 +102,8 @@ class CorsYamlFile(pytest.File):
             merged.key_marks = {**getattr(defaults, "key_marks", {}), **getattr(entry, "key_marks", {})}
 
             def where(path: Tuple[Any, ...], merged: MarkedDict = merged) -> str:
+                if path[-1:] == (KEY_ITSELF,):
+                    return key_location(merged, path[0], name)
                 if path and path[0] in merged.key_marks and path[0] not in merged:
                     return key_location(merged, path[0], name)
                 if len(path) == 1 and path[0] in merged.key_marks:

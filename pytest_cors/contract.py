@@ -69,6 +69,8 @@ _WORST_CASE_VALUES = {
 _DEFAULT_WORST_CASE = "pytest-cors"
 
 Locate = Callable[[Tuple[Any, ...]], str]
+#: Last element of a ``locate`` path that asks for the position of the key, not of its value.
+KEY_ITSELF = "<key>"
 
 
 class ContractError(ValueError):
@@ -481,7 +483,7 @@ def parse_contract(
         canonical = ALIASES.get(key, key)
         if canonical not in KEYS:
             raise parser.error(
-                (key,),
+                (key, KEY_ITSELF),
                 f"unknown key {key!r}{_did_you_mean(key, KEYS + tuple(ALIASES))} (valid keys: {', '.join(KEYS)})",
             )
         if canonical in values:

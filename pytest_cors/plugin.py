@@ -34,6 +34,32 @@ RESULTS_KEY = pytest.StashKey[list]()
 AUDIT_KEY = pytest.StashKey[list]()
 
 
+@dataclasses.dataclass(frozen=True)
+class _Crash:
+    message: str
+    path: str = ""
+    lineno: int = 0
+
+
+class PlainReport:
+    """A failure report that is plain text (no traceback), with its first line as the summary.
+
+    pytest prints ``reprcrash.message`` in the short test summary and in JUnit's
+    ``message`` attribute, and calls ``toterminal`` for the full report.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.reprcrash = _Crash(text.split("\n", 1)[0])
+
+    def toterminal(self, tw: Any) -> None:
+        for line in self.text.splitlines():
+            tw.line(line)
+
+    def __str__(self) -> str:
+        return self.text
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
 
@@ -178,5 +204,5 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     excinfo = call.excinfo
     if excinfo is not None and isinstance(excinfo.value, CorsReportedError):
-        report.longrepr = excinfo.value.text
+        report.longrepr = PlainReport(excinfo.value.text)
     return report

@@ -396,7 +396,7 @@ def test_unknown_audit_probe_did_you_mean():
         ({"path": "/a", "origin": "bad"}, ("origin",)),
         ({"path": "/a", "origins": [A], "methods": ["GET", "TRACE"]}, ("methods", 1)),
         ({"path": "/a", "origins": [A], "request_headers": {"Cookie": "x"}}, ("request_headers", "Cookie")),
-        ({"path": "/a", "origins": [A], "orgins": 1}, ("orgins",)),
+        ({"path": "/a", "origins": [A], "orgins": 1}, ("orgins", "<key>")),
         ({"path": "/a", "origins": [A], "max_age": {"min": 9, "max": "x"}}, ("max_age", "max")),
         ({"path": "/a", "origins": [A], "audit": {"skip": ["x", "nope"]}}, ("audit", "skip", 0)),
         ({"path": "/a", "origins": [A], "credentials": "no"}, ("credentials",)),

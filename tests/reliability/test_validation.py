@@ -22,7 +22,7 @@ def collect_error(pytester, run, text: str, *args: str) -> pytest.RunResult:
 
 YAML_CASES = [
     ("unknown-key", HEAD + "    orgins: [https://app.example.com]\n",
-     "cors_api.yaml:4:13: unknown key 'orgins'; did you mean 'origins'? (valid keys: name, path, origins, *"),
+     "cors_api.yaml:4:5: unknown key 'orgins'; did you mean 'origins'? (valid keys: name, path, origins, *"),
     ("unknown-top-level", "contract:\n  - path: /a\n", "cors_api.yaml:1:1: unknown top-level key 'contract'; did you mean 'contracts'?*"),
     ("wrong-type", HEAD + "    origins: [https://app.example.com]\n    credentials: 'yes'\n",
      "cors_api.yaml:5:18: credentials must be true or false, got string 'yes'"),
