@@ -537,8 +537,6 @@ def parse_contract(
     for header in expose:
         if header.lower() in ("set-cookie", "set-cookie2"):
             raise parser.error(("expose_headers",), f"expose_headers: {header!r} is never readable by JavaScript, whatever the server sends")
-    if credentials and "*" in expose:
-        pass  # allowed as a contract; a '*' can never expose with credentials, the check will say so
     return CorsContract(
         name=name.strip(),
         path=path,

@@ -166,33 +166,19 @@ def simulate_fetch(fetch: FetchRequest, profile: BrowserProfile, send: Send) -> 
     preflight_sent = False
     cache_seconds: Optional[int] = None
 
-    def blocked(
-        failure: v.Failure, url: str, *, location: Optional[str] = None, hop: bool = False, sent_origin: Optional[str] = None
+    def verdict(
+        url: str,
+        failure: Optional[v.Failure] = None,
+        message: str = "",
+        readable: Optional[Dict[str, str]] = None,
+        withheld: bool = False,
     ) -> BrowserVerdict:
-        ctx = MessageContext(
-            url=url, origin=page_origin, first_url=first_url, location=location, sent_origin=sent_origin or page_origin
-        )
         return BrowserVerdict(
             profile=profile.name,
-            allowed=False,
+            allowed=failure is None,
             failure=failure,
-            message=console_message(profile.message_style, failure, ctx, redirect_hop=hop),
-            readable_headers={},
-            exchanges=tuple(exchanges),
-            preflight_sent=preflight_sent,
-            warnings=tuple(warnings),
-            warning_messages=tuple(warning_messages),
-            preflight_cache_seconds=cache_seconds,
-            final_url=url,
-        )
-
-    def allowed(url: str, readable: Dict[str, str], *, withheld: bool = False) -> BrowserVerdict:
-        return BrowserVerdict(
-            profile=profile.name,
-            allowed=True,
-            failure=None,
-            message="",
-            readable_headers=readable,
+            message=message,
+            readable_headers=readable or {},
             exchanges=tuple(exchanges),
             preflight_sent=preflight_sent,
             warnings=tuple(warnings),
@@ -201,6 +187,17 @@ def simulate_fetch(fetch: FetchRequest, profile: BrowserProfile, send: Send) -> 
             final_url=url,
             actual_withheld=withheld,
         )
+
+    def blocked(
+        failure: v.Failure, url: str, *, location: Optional[str] = None, hop: bool = False, sent_origin: Optional[str] = None
+    ) -> BrowserVerdict:
+        ctx = MessageContext(
+            url=url, origin=page_origin, first_url=first_url, location=location, sent_origin=sent_origin or page_origin
+        )
+        return verdict(url, failure, console_message(profile.message_style, failure, ctx, redirect_hop=hop))
+
+    def allowed(url: str, readable: Dict[str, str], *, withheld: bool = False) -> BrowserVerdict:
+        return verdict(url, readable=readable, withheld=withheld)
 
     if page_origin != NULL_ORIGIN and same_origin(first_url, page_origin):
         return BrowserVerdict(
