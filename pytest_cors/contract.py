@@ -532,6 +532,17 @@ def parse_contract(
             "origins: ['*'] with credentials: true cannot work: browsers refuse "
             "'Access-Control-Allow-Origin: *' on credentialed requests; list the trusted origins instead",
         )
+    if body is not None:
+        bodiless = [m for m in methods if m in ("GET", "HEAD")]
+        if bodiless:
+            raise parser.error(
+                ("body",),
+                f"body is given but methods include {bodiless[0]}"
+                + (" (the default)" if "methods" not in values else "")
+                + ": fetch() refuses a body on GET/HEAD requests "
+                "(TypeError: Request with GET/HEAD method cannot have body); put the body on a POST/PUT/PATCH "
+                "contract or drop it",
+            )
     if expose and not origins:
         raise parser.error(("expose_headers",), "expose_headers needs at least one allowed origin to read them")
     for header in expose:

@@ -68,7 +68,7 @@ def test_every_key():
             "path": "/api/users?x=1",
             "origins": ["HTTPS://App.Example:443", B],
             "deny_origins": ["https://evil.example", "null"],
-            "methods": ["get", "delete", "patch", "PUT"],
+            "methods": ["post", "delete", "patch", "PUT"],
             "request_headers": {"X-Token": "t", "Content-Type": "application/json"},
             "credentials": True,
             "expose_headers": ["X-Total-Count", "ETag"],
@@ -83,7 +83,7 @@ def test_every_key():
     assert contract.origins == (A, B)  # serialized as a browser sends them
     assert contract.deny_origins == ("https://evil.example", "null")
     # fetch()'s normalisation: delete -> DELETE, get -> GET, patch stays patch
-    assert contract.methods == ("GET", "DELETE", "patch", "PUT")
+    assert contract.methods == ("POST", "DELETE", "patch", "PUT")
     assert contract.request_headers == (("X-Token", "t"), ("Content-Type", "application/json"))
     assert contract.credentials is True
     assert contract.expose_headers == ("X-Total-Count", "ETag")
@@ -146,8 +146,8 @@ def test_max_age_null_means_unchecked():
 
 
 def test_body_and_audit_forms():
-    assert parse(path="/a", origins=[A], body="raw").body == "raw"
-    assert parse(path="/a", origins=[A], body=[1, "x"]).body == '[1,"x"]'
+    assert parse(path="/a", origins=[A], methods=["POST"], body="raw").body == "raw"
+    assert parse(path="/a", origins=[A], methods=["PUT"], body=[1, "x"]).body == '[1,"x"]'
     assert parse(path="/a", origins=[A], audit=False).audit == AuditSettings(False, ())
     assert parse(path="/a", origins=[A], audit=True).audit == AuditSettings(True, ())
 
@@ -414,3 +414,9 @@ def test_errors_are_located(data, path):
     assert seen[-1] == path
     assert err.where == f"contracts.yaml@{'/'.join(map(str, path))}"
     assert str(err) == f"{err.where}: {err.message}"
+
+
+@pytest.mark.parametrize("method", ["GET", "head"])
+def test_a_body_on_get_or_head_is_refused_like_fetch_does(method):
+    with pytest.raises(ContractError, match=r"fetch\(\) refuses a body on GET/HEAD requests"):
+        parse_contract({"path": "/a", "origins": ["https://app.example.com"], "methods": [method, "POST"], "body": "x"})
