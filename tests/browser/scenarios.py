@@ -476,6 +476,17 @@ def _build() -> list:
                  headers=(("Content-Type", "multipart/form-data; boundary=xyz"),), body="--xyz--", preflight=DENY))
     add(Scenario("content-type-text-plain-upper", fam, "POST", headers=(("Content-Type", "TEXT/PLAIN"),),
                  body="x", preflight=DENY))
+
+    # ------------------------------------------- Authorization across a cross-origin redirect
+    fam = "redirect-authorization"
+    add(Scenario("redir-auth-307-cross-echo", fam, headers=(("Authorization", "Bearer t"),),
+                 hops=(Hop(307, to="api2"),), preflight=pf(headers="authorization", acao="{echo}"),
+                 actual=ok(acao="{echo}"), note="is Authorization stripped (and the 2nd preflight skipped)?"))
+    add(Scenario("redir-auth-xtoken-307-cross-echo", fam, headers=(("Authorization", "Bearer t"), ("X-Token", "1")),
+                 hops=(Hop(307, to="api2"),), preflight=pf(headers="authorization, x-token", acao="{echo}"),
+                 actual=ok(acao="{echo}")))
+    add(Scenario("redir-auth-307-same-origin", fam, headers=(("Authorization", "Bearer t"),),
+                 hops=(Hop(307),), preflight=pf(headers="authorization")))
     return S
 
 

@@ -543,7 +543,10 @@ def test_authorization_stripped_on_cross_origin_redirect(profile):
     assert verdict.allowed
     gets = [r for r in server.requests if r.method == "GET"]
     assert gets[0].header("Authorization") == "Bearer t"
-    assert gets[1].header("Authorization") is None
+    # Fetch (2023), Chromium and Firefox strip it; WPE WebKit 2.38 (measured) still sends it.
+    expected = None if profile.strips_authorization_on_cross_origin_redirect else "Bearer t"
+    assert profile.strips_authorization_on_cross_origin_redirect == (profile is not SAFARI)
+    assert gets[1].header("Authorization") == expected
     assert gets[1].header("Accept") == "*/*"
     if profile in (CHROME, SPEC):
         # decided afresh: nothing unsafe is left, so no second preflight
