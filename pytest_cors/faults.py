@@ -26,6 +26,7 @@ class FaultSummary:
         self.run = run
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        self._withheld(terminalreporter)
         targets = self.run.unreachable_targets()
         if not targets:
             return
@@ -41,3 +42,18 @@ class FaultSummary:
             fix = FIXES.get(fault.kind)
             if fix:
                 terminalreporter.line(f"  fix: {fix}")
+
+    def _withheld(self, terminalreporter: Any) -> None:
+        """At -v, list the actual requests that only had their preflight checked."""
+        withheld = list(dict.fromkeys(self.run.withheld))
+        if not withheld or terminalreporter.config.getoption("verbose") < 1:
+            return
+        terminalreporter.section("pytest-cors: actual requests not sent", sep="=")
+        terminalreporter.line(
+            f"{len(withheld)} actual request(s) to the live URL were not sent (their method can change data); "
+            "only their preflight was checked. Pass --cors-send-unsafe to send them."
+        )
+        for line in withheld[:20]:
+            terminalreporter.line(f"  {line}")
+        if len(withheld) > 20:
+            terminalreporter.line(f"  ... and {len(withheld) - 20} more")

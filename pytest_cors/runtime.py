@@ -61,6 +61,8 @@ class CorsRun:
         self.retries = retries
         self.send_unsafe = send_unsafe
         self._live: Dict[str, LiveTransport] = {}
+        #: Actual requests not sent to a live URL (unsafe methods without --cors-send-unsafe).
+        self.withheld: List[str] = []
         self._apps: Dict[int, WsgiTransport] = {}
 
     def live(self, url: str) -> LiveTransport:
@@ -115,9 +117,12 @@ class CorsRun:
     def run_case(self, case: ContractCase, transport: Transport) -> CaseResult:
         withhold = isinstance(transport, LiveTransport) and not self.send_unsafe
         try:
-            return check_case(case, transport.send, transport.base_url(), self.profiles, withhold_unsafe=withhold)
+            result = check_case(case, transport.send, transport.base_url(), self.profiles, withhold_unsafe=withhold)
         except TransportError as error:
             raise CorsNetworkError(format_transport_error(error, self.redactor)) from None
+        if result.actual_withheld:
+            self.withheld.append(f"{case.method} {self.redactor.url(result.url)} ({case.contract.name})")
+        return result
 
     def run_contract(self, contract: CorsContract, transport: Transport) -> List[CaseResult]:
         self.ensure_cross_origin(contract, transport)

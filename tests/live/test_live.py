@@ -31,6 +31,18 @@ def test_unsafe_actual_requests_are_not_sent_without_the_flag(pytester, live_ser
     ]
     methods_announced = [h["Access-Control-Request-Method"] for m, _, h, _ in server.log if m == "OPTIONS"]
     assert methods_announced == ["GET", "PUT", "DELETE"]
+    assert "actual requests not sent" not in result.stdout.str()  # quiet by default
+    verbose = run("--cors-url", server.url, "-v")
+    verbose.stdout.fnmatch_lines(
+        [
+            "*= pytest-cors: actual requests not sent =*",
+            "2 actual request(s) to the live URL were not sent (their method can change data); only their "
+            "preflight was checked. Pass --cors-send-unsafe to send them.",
+            f"  PUT {server.url}/api/users (test_users)",
+            f"  DELETE {server.url}/api/users (test_users)",
+        ],
+        consecutive=True,
+    )
 
 
 def test_the_report_says_the_actual_request_was_not_sent(pytester, live_server, run):
