@@ -197,6 +197,9 @@ def parse_origin(value: object) -> str:
         if scheme in ("ws", "wss"):
             # The page's origin is the http(s) origin of the same host; drop any path too.
             suggestion = ("http://" if scheme == "ws" else "https://") + parts.netloc.rsplit("@", 1)[-1]
+        elif parts.hostname and "." in parts.hostname:
+            # ftp://app.example.com, htps://app.example.com: the web origin of that host.
+            suggestion = "https://" + parts.netloc.rsplit("@", 1)[-1]
         raise OriginError(
             value,
             f"unsupported scheme {parts.scheme!r} (CORS origins here are http or https)",

@@ -128,7 +128,7 @@ def test_a_bad_scheme_is_an_error(project, style):
     write_contract(project, style, {"path": "/api", "origins": ["ftp://app.example.com"]})
     result = project.run()
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*invalid origin 'ftp://app.example.com': unsupported scheme 'ftp'*"])
+    result.stdout.fnmatch_lines(["*invalid origin 'ftp://app.example.com': unsupported scheme 'ftp'*; did you mean 'https://app.example.com'?"])
 
 
 def test_null_origin_allowed_and_denied(project, style):
