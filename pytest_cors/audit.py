@@ -22,19 +22,18 @@ from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from . import verdict as v
-from .checker import CachingSender, CaseResult
-from .contract import AUDIT_PROBES, ContractCase, CorsContract
+from .checker import CachingSender, CaseResult, distinct_exchanges
+from .contract import AUDIT_PROBES, SEVERITIES, ContractCase, CorsContract
 from .errors import CorsContractFailure, CorsNetworkError
 from .exchange import Exchange, FetchRequest, HttpRequest, HttpResponse
 from .origins import DEFAULT_PORTS, NULL_ORIGIN, origin_of_url, same_origin
-from .profiles import PROFILES
+from .profiles import display_names
 from .report import Redactor, curl_command
-from .safelist import SAFELISTED_METHODS, unsafe_header_names
+from .safelist import needs_preflight, unsafe_header_names
 from .simulation import BrowserVerdict, build_preflight, simulate_fetch
 from .transport import Transport, TransportError
 from .transport.live import LiveTransport
 
-SEVERITIES = ("critical", "high", "medium", "low", "info")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 
 #: Probes that send a derived attacker origin.
@@ -48,13 +47,11 @@ ATTACKER_ORIGIN = f"https://{ATTACKER_HOST}"
 SPECIAL_CHARACTERS = ("_", "`", "!", "$", "&", "'", "(", ")", "*", "+", ",", ";", "=", "~")
 #: Ports tried for ``port-confusion``, in order (the first one the contract does not allow).
 CONFUSION_PORTS = (8443, 4443, 8080, 1337)
-ACAPN = "Access-Control-Allow-Private-Network"
 ACRPN = "Access-Control-Request-Private-Network"
 SENSITIVE_EXPOSED = ("set-cookie", "authorization", "*")
 CSRF_BODY = b"pytest-cors=csrf-probe"
 
-_CORS_HEADERS = (v.ACAO, v.ACAC, v.ACAM, v.ACAH, v.ACEH, v.ACMA, ACAPN)
-_SHOWN_HEADERS = _CORS_HEADERS + ("Vary", "Location")
+_SHOWN_HEADERS = v.CORS_RESPONSE_HEADERS + ("Vary", "Location")
 
 
 def at_or_above(severity: str, threshold: str) -> bool:
@@ -279,8 +276,7 @@ def derive_probes(contract: CorsContract) -> Tuple[Probe, ...]:
 
 
 def _needs_preflight(contract: CorsContract) -> bool:
-    unsafe = unsafe_header_names(contract.request_headers)
-    return bool(unsafe) or any(m not in SAFELISTED_METHODS for m in contract.methods)
+    return any(needs_preflight(method, contract.request_headers) for method in contract.methods)
 
 
 def probe_ids(contract: CorsContract) -> Tuple[str, ...]:
@@ -333,11 +329,6 @@ def scan_probes(contract: CorsContract) -> Tuple[Probe, ...]:
 # --- header helpers --------------------------------------------------------------------------
 
 
-def _vary_lists_origin(response: HttpResponse) -> bool:
-    items = {item.strip().lower() for item in (response.header("Vary") or "").split(",")}
-    return "origin" in items or "*" in items
-
-
 def _acao(response: HttpResponse) -> Optional[str]:
     value = response.header(v.ACAO)
     return None if value is None else value.strip(" \t")
@@ -353,11 +344,7 @@ def _allows_origin(response: HttpResponse, origin: str) -> bool:
 
 
 def _signature(response: HttpResponse) -> Tuple[Tuple[str, ...], ...]:
-    return tuple(tuple(response.header_lines(name)) for name in _CORS_HEADERS)
-
-
-def _names(profiles: Iterable[str]) -> str:
-    return ", ".join(PROFILES[p].display_name for p in profiles)
+    return tuple(tuple(response.header_lines(name)) for name in v.CORS_RESPONSE_HEADERS)
 
 
 @dataclass(frozen=True)
@@ -492,11 +479,7 @@ class ContractAudit:
             sender = CachingSender(self._send, withhold_unsafe=self._withhold)
             fetch = FetchRequest(self.url, probe.origin, method, contract.request_headers, True, contract.body)
             with_credentials = tuple(simulate_fetch(fetch, p, sender) for p in profiles)
-            seen: Dict[Tuple[str, HttpRequest], Exchange] = {}
-            for verdict in with_credentials:
-                for exchange in verdict.exchanges:
-                    seen.setdefault((exchange.kind, exchange.request), exchange)
-            observations.extend(Observation(e, probe.origin, False) for e in seen.values())
+            observations.extend(Observation(e, probe.origin, False) for e in distinct_exchanges(with_credentials))
             severity: Optional[str] = None
             verdicts: Tuple[BrowserVerdict, ...] = with_credentials
             credentialed = True
@@ -521,7 +504,7 @@ class ContractAudit:
         withheld = any(x.actual_withheld for x in verdicts if x.allowed)
         how = "with the user's credentials (cookies)" if credentialed else "without credentials"
         summary = (
-            f"{probe.origin} can read {'/'.join(readable_methods)} {self.url} {how} in {_names(allowing)}"
+            f"{probe.origin} can read {'/'.join(readable_methods)} {self.url} {how} in {display_names(allowing)}"
             + (f" (derived from {probe.derived_from})" if probe.derived_from and probe.derived_from != "*" else "")
             + (" (the preflight allows it; the actual request was not sent to the live URL)" if withheld else "")
         )
@@ -670,7 +653,7 @@ class ContractAudit:
         for obs in actual:
             response = obs.exchange.response
             acao = _acao(response)
-            if obs.trusted and acao is not None and acao != "*" and not _vary_lists_origin(response):
+            if obs.trusted and acao is not None and acao != "*" and not v.vary_lists_origin(response):
                 medium_requests.add(obs.exchange.request)
                 add(
                     self._finding(
@@ -689,7 +672,7 @@ class ContractAudit:
                 continue
             for obs in group:
                 response = obs.exchange.response
-                if obs.exchange.request in medium_requests or _vary_lists_origin(response) or obs.trusted:
+                if obs.exchange.request in medium_requests or v.vary_lists_origin(response) or obs.trusted:
                     continue
                 who = f"refused origin {obs.origin}" if obs.origin else "a request without Origin"
                 add(
@@ -712,7 +695,7 @@ class ContractAudit:
         request = HttpRequest(base.method, base.url, base.headers + ((ACRPN, "true"),))
         response = self._send(request)
         exchange = Exchange("preflight", request, response)
-        if (response.header(ACAPN) or "").strip().lower() == "true":
+        if (response.header(v.ACAPN) or "").strip().lower() == "true":
             granted = [
                 p.name
                 for p in self.run.profiles
@@ -723,7 +706,7 @@ class ContractAudit:
                     self._finding(
                         "private-network", "high",
                         f"the private-network preflight from {attacker} gets 'Access-Control-Allow-Private-Network: "
-                        f"true' and passes ({_names(granted)}): any website can reach this server from inside the "
+                        f"true' and passes ({display_names(granted)}): any website can reach this server from inside the "
                         "user's network",
                         attacker, [exchange], granted,
                     ),

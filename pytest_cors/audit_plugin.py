@@ -33,7 +33,8 @@ from .audit import (
 from .checker import CaseResult
 from .contract import CorsContract
 from .errors import CorsReportedError
-from .fixtures import YamlTarget, get_run, get_settings, resolve_target
+from .fixtures import YamlTarget, get_run, get_settings
+from .items import YamlContractItem
 from .transport import Transport
 
 REGISTRY_KEY = pytest.StashKey[AuditRegistry]()
@@ -79,23 +80,15 @@ def judge_findings(config: pytest.Config, nodeid: str, findings: Sequence[Findin
 # --- YAML audit items ----------------------------------------------------------------------
 
 
-class CorsAuditItem(pytest.Function):
+class CorsAuditItem(YamlContractItem):
     """One probe id of one YAML contract: ``users[audit:null-origin]``."""
 
-    def __init__(self, *, contract: CorsContract, probe_id: str, yaml_target: YamlTarget, contract_line: int = 0, **kwargs: Any) -> None:
+    label = "cors audit"
+
+    def __init__(self, *, contract: CorsContract, probe_id: str, **kwargs: Any) -> None:
         self.contract = contract
         self.probe_id = probe_id
-        self.yaml_target = yaml_target
-        self.contract_line = contract_line
         super().__init__(**kwargs)
-
-    def reportinfo(self):  # type: ignore[override]
-        return self.path, self.contract_line, f"cors audit: {self.name}"
-
-    def repr_failure(self, excinfo, style=None):  # type: ignore[override]
-        if isinstance(excinfo.value, CorsReportedError):
-            return excinfo.value.text
-        return super().repr_failure(excinfo, style=style)
 
 
 def audit_items(parent: pytest.Collector, contract: CorsContract, yaml_target: YamlTarget, line: int) -> Iterator[pytest.Item]:
@@ -123,9 +116,7 @@ def _cors_audit_findings(request: pytest.FixtureRequest) -> Tuple[Finding, ...]:
     item = request.node
     if not isinstance(item, CorsAuditItem):  # pragma: no cover - only audit items request it
         raise RuntimeError("_cors_audit_findings is internal to YAML audit items")
-    run = get_run(request.config)
-    transport = resolve_target(request, item.yaml_target)
-    run.ensure_cross_origin(item.contract, transport)
+    transport = item.target(request, item.contract)
     return get_registry(request.config).get(item.contract, transport).findings(item.probe_id)
 
 

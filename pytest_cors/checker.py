@@ -8,14 +8,14 @@ outcomes and reports.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from .contract import ContractCase, CorsContract
 from .exchange import Exchange, FetchRequest, HttpRequest, HttpResponse
-from .profiles import PROFILES, BrowserProfile
+from .profiles import PROFILES, BrowserProfile, display_names
 from .simulation import ActualRequestWithheld, BrowserVerdict, Send, simulate_fetch
-from .verdict import ACAO, ACMA, AUTHORIZATION_UNDER_WILDCARD, exposed_header_names, parse_max_age
+from .verdict import ACAO, ACMA, AUTHORIZATION_UNDER_WILDCARD, exposed_header_names, parse_max_age, vary_lists_origin
 
 SAFE_ACTUAL_METHODS = frozenset({"GET", "HEAD"})
 
@@ -27,6 +27,15 @@ class Problem:
     kind: str
     summary: str
     profiles: Tuple[str, ...] = ()
+
+
+def distinct_exchanges(verdicts: Sequence[BrowserVerdict]) -> Tuple[Exchange, ...]:
+    """The exchanges several profiles made, each once (profiles share one exchange cache)."""
+    seen: Dict[Tuple[str, HttpRequest], Exchange] = {}
+    for verdict in verdicts:
+        for exchange in verdict.exchanges:
+            seen.setdefault((exchange.kind, exchange.request), exchange)
+    return tuple(seen.values())
 
 
 @dataclass(frozen=True)
@@ -45,11 +54,7 @@ class CaseResult:
     @property
     def exchanges(self) -> Tuple[Exchange, ...]:
         """Every distinct exchange any profile made, in first-seen order."""
-        seen: Dict[Tuple[str, HttpRequest], Exchange] = {}
-        for verdict in self.verdicts:
-            for exchange in verdict.exchanges:
-                seen.setdefault((exchange.kind, exchange.request), exchange)
-        return tuple(seen.values())
+        return distinct_exchanges(self.verdicts)
 
     @property
     def blocking_profiles(self) -> Tuple[str, ...]:
@@ -90,17 +95,12 @@ def fetch_for(case: ContractCase, base_url: str) -> FetchRequest:
     )
 
 
-def _vary_lists_origin(response: HttpResponse) -> bool:
-    items = {item.strip().lower() for item in (response.header("Vary") or "").split(",")}
-    return "origin" in items or "*" in items
-
-
 def _allow_problems(contract: CorsContract, verdicts: Sequence[BrowserVerdict]) -> List[Problem]:
     problems: List[Problem] = []
     blocked = [v for v in verdicts if not v.allowed]
     if blocked:
         names = tuple(v.profile for v in blocked)
-        problems.append(Problem("blocked", f"blocked by {', '.join(PROFILES[n].display_name for n in names)}", names))
+        problems.append(Problem("blocked", f"blocked by {display_names(names)}", names))
         return problems
     for header in contract.expose_headers:
         hidden = tuple(
@@ -128,7 +128,7 @@ def _allow_problems(contract: CorsContract, verdicts: Sequence[BrowserVerdict]) 
     actual = first.actual
     if contract.vary and actual is not None:
         acao = actual.response.header(ACAO)
-        if acao is not None and acao.strip() != "*" and not _vary_lists_origin(actual.response):
+        if acao is not None and acao.strip() != "*" and not vary_lists_origin(actual.response):
             problems.append(
                 Problem(
                     "vary",
@@ -187,7 +187,7 @@ def judge(
             problems.append(
                 Problem(
                     "allowed",
-                    f"origin {case.origin} can read the response in {', '.join(PROFILES[n].display_name for n in allowed)}, "
+                    f"origin {case.origin} can read the response in {display_names(allowed)}, "
                     "but the contract says it must be blocked",
                     allowed,
                 )

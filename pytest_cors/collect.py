@@ -12,15 +12,16 @@ import difflib
 import fnmatch
 import warnings
 from pathlib import Path
-from typing import Any, Iterator, List, Optional, Tuple
+from typing import Any, Iterator, List, Tuple
 
 import pytest
 
 from .audit_plugin import audit_items, record_case_result
 from .contract import KEY_ITSELF, ContractCase, ContractError, CorsContract, parse_contract
-from .errors import CorsContractFailure, CorsReportedError
-from .fixtures import YamlTarget, get_run, resolve_target
-from .loader import MarkedDict, MarkedList, YamlFileError, decode_yaml_bytes, key_location, load_yaml, locate
+from .errors import CorsContractFailure
+from .fixtures import YamlTarget, get_run
+from .items import YamlContractItem
+from .loader import MarkedDict, YamlFileError, decode_yaml_bytes, key_location, load_yaml, locate
 
 FILE_PATTERNS = ("cors_*.yaml", "cors_*.yml", "*.cors.yaml", "*.cors.yml")
 TOP_LEVEL_KEYS = ("target", "defaults", "contracts")
@@ -163,29 +164,12 @@ def _check_yaml_case(_cors_case_result: Any, request: Any) -> None:
         raise CorsContractFailure(text)
 
 
-class CorsCaseItem(pytest.Function):
+class CorsCaseItem(YamlContractItem):
     """One (contract, origin, method) of a YAML file."""
 
-    def __init__(
-        self,
-        *,
-        case: ContractCase,
-        yaml_target: YamlTarget,
-        contract_line: int = 0,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *, case: ContractCase, **kwargs: Any) -> None:
         self.case = case
-        self.yaml_target = yaml_target
-        self.contract_line = contract_line
         super().__init__(**kwargs)
-
-    def reportinfo(self):  # type: ignore[override]
-        return self.path, self.contract_line, f"cors: {self.name}"
-
-    def repr_failure(self, excinfo, style=None):  # type: ignore[override]
-        if isinstance(excinfo.value, CorsReportedError):
-            return excinfo.value.text
-        return super().repr_failure(excinfo, style=style)
 
 
 @pytest.fixture
@@ -195,8 +179,7 @@ def _cors_case_result(request: pytest.FixtureRequest):
     if not isinstance(item, CorsCaseItem):  # pragma: no cover - only YAML items request it
         raise RuntimeError("_cors_case_result is internal to YAML contract items")
     run = get_run(request.config)
-    transport = resolve_target(request, item.yaml_target)
-    run.ensure_cross_origin(item.case.contract, transport)
+    transport = item.target(request, item.case.contract)
     result = run.run_case(item.case, transport)
     record_case_result(request.config, result, transport)
     return result, run

@@ -52,6 +52,8 @@ AUDIT_PROBES = (
     "missing-max-age",
     "csrf-exposure",
 )
+#: Audit finding severities, most severe first (``--cors-audit-severity`` takes one).
+SEVERITIES = ("critical", "high", "medium", "low", "info")
 ANY_ORIGIN = "*"
 #: Largest max_age a contract may state (delta-seconds beyond 2**31 - 1 are treated as 2**31 - 1 by caches).
 MAX_AGE_LIMIT = 2**31 - 1

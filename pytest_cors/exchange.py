@@ -9,7 +9,7 @@ duplicates preserved, because CORS verdicts depend on how many
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Optional, Sequence, Tuple, Union
+from typing import Iterable, Mapping, Optional, Tuple, Union
 from urllib.parse import urlsplit
 
 HeaderPairs = Tuple[Tuple[str, str], ...]

@@ -10,7 +10,7 @@ read ``authorization_covered_by_wildcard`` below.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Dict, FrozenSet, Optional, Tuple
+from typing import Dict, FrozenSet, Iterable, Optional, Tuple
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,11 @@ SAFARI = replace(
 
 PROFILES: Dict[str, BrowserProfile] = {p.name: p for p in (CHROME, FIREFOX, SAFARI, SPEC)}
 BROWSERS: Tuple[str, ...] = ("chrome", "firefox", "safari")
+
+
+def display_names(names: Iterable[str]) -> str:
+    """``Chrome, Firefox, Safari`` for profile names, as reports list them."""
+    return ", ".join(PROFILES[name].display_name for name in names)
 
 
 class UnknownProfileError(ValueError):

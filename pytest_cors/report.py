@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass
-from typing import Iterable, List, Optional, Sequence, Tuple
+from typing import Iterable, List, Sequence, Tuple
 from urllib.parse import urlsplit, urlunsplit
 
 from . import verdict as v
@@ -241,15 +241,13 @@ def header_table(expected: Sequence[Tuple[str, str]], response: HttpResponse, re
     return lines
 
 
-_CORS_RESPONSE_HEADERS = (
-    v.ACAO, v.ACAC, v.ACAM, v.ACAH, v.ACEH, v.ACMA, "Vary", "Location", "Access-Control-Allow-Private-Network",
-)
+_SHOWN_HEADERS = v.CORS_RESPONSE_HEADERS + ("Vary", "Location")
 
 
 def _exchange_section(title: str, exchange: Exchange, expected: Sequence[Tuple[str, str]], redactor: Redactor) -> List[str]:
     lines = [f"{title}:", "  " + curl_command(exchange.request, redactor)]
     lines.append(f"  -> {exchange.response.status} {exchange.response.reason}".rstrip())
-    lines += header_table(expected, exchange.response, redactor, extra=_CORS_RESPONSE_HEADERS)
+    lines += header_table(expected, exchange.response, redactor, extra=_SHOWN_HEADERS)
     return lines
 
 

@@ -12,8 +12,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from .checker import CaseResult, check_case, judge, run_verdicts
 from .contract import ContractCase, ContractError, CorsContract, parse_contract
 from .errors import CorsConfigurationError, CorsContractFailure, CorsNetworkError
-from .origins import NULL_ORIGIN, serialize_url_origin
-from .profiles import PROFILES, BrowserProfile
+from .profiles import BrowserProfile
 from .report import Redactor, format_case_failure
 from .simulation import BrowserVerdict
 from .transport import Transport, TransportError

@@ -10,15 +10,15 @@ from __future__ import annotations
 import importlib
 import os
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional, Tuple
+from typing import Any, Callable, Tuple
 
 import pytest
 
+from .contract import SEVERITIES
 from .errors import CorsConfigurationError
 from .origins import OriginError, parse_origin
 from .profiles import BrowserProfile, UnknownProfileError, select_profiles
 
-SEVERITIES = ("critical", "high", "medium", "low", "info")
 
 #: (flag, ini key, help, ini type, default)
 OPTIONS: Tuple[Tuple[str, str, str, str, Any], ...] = (

@@ -8,7 +8,7 @@ selected engine checks, or ``None`` when the response passes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Dict, Optional, Sequence, Tuple
 
 from .exchange import HttpResponse
@@ -21,6 +21,9 @@ ACAM = "Access-Control-Allow-Methods"
 ACAH = "Access-Control-Allow-Headers"
 ACEH = "Access-Control-Expose-Headers"
 ACMA = "Access-Control-Max-Age"
+ACAPN = "Access-Control-Allow-Private-Network"
+#: Every response header that carries a CORS decision (what reports show of a response).
+CORS_RESPONSE_HEADERS = (ACAO, ACAC, ACAM, ACAH, ACEH, ACMA, ACAPN)
 
 #: Neutral reason codes (see browser-cors-messages.md, section 5).
 ACAO_MISSING = "acao-missing"
@@ -276,6 +279,12 @@ def parse_max_age(lines: Sequence[str]) -> Optional[int]:
         return None
     value = _trim(", ".join(lines))
     return int(value) if re.fullmatch(r"[0-9]+", value) else None
+
+
+def vary_lists_origin(response: HttpResponse) -> bool:
+    """Whether ``Vary`` keeps caches from serving one origin's CORS answer to another."""
+    items = {item.strip().lower() for item in (response.header("Vary") or "").split(",")}
+    return "origin" in items or "*" in items
 
 
 # --- what JavaScript can read ---------------------------------------------------------------

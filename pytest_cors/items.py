@@ -1,0 +1,38 @@
+"""What every test item made from a YAML contract shares: its target and its place in the file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .contract import CorsContract
+from .errors import CorsReportedError
+from .fixtures import YamlTarget, get_run, resolve_target
+from .transport import Transport
+
+
+class YamlContractItem(pytest.Function):
+    """A pytest item checking part of one YAML contract; reports point at the contract's line."""
+
+    #: Shown before the item name in ``reportinfo`` (the failure header).
+    label = "cors"
+
+    def __init__(self, *, yaml_target: YamlTarget, contract_line: int = 0, **kwargs: Any) -> None:
+        self.yaml_target = yaml_target
+        self.contract_line = contract_line
+        super().__init__(**kwargs)
+
+    def reportinfo(self):  # type: ignore[override]
+        return self.path, self.contract_line, f"{self.label}: {self.name}"
+
+    def repr_failure(self, excinfo, style=None):  # type: ignore[override]
+        if isinstance(excinfo.value, CorsReportedError):
+            return excinfo.value.text
+        return super().repr_failure(excinfo, style=style)
+
+    def target(self, request: pytest.FixtureRequest, contract: CorsContract) -> Transport:
+        """The transport this item checks (the file's ``target:`` unless the command line overrides it)."""
+        transport = resolve_target(request, self.yaml_target)
+        get_run(request.config).ensure_cross_origin(contract, transport)
+        return transport
