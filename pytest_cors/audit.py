@@ -26,7 +26,7 @@ from .checker import CachingSender, CaseResult, distinct_exchanges
 from .contract import AUDIT_PROBES, SEVERITIES, ContractCase, CorsContract
 from .errors import CorsContractFailure, CorsNetworkError
 from .exchange import Exchange, FetchRequest, HttpRequest, HttpResponse
-from .origins import DEFAULT_PORTS, NULL_ORIGIN, origin_of_url, same_origin
+from .origins import NULL_ORIGIN, Origin, origin_of_url, same_origin
 from .profiles import display_names
 from .report import Redactor, curl_command
 from .safelist import needs_preflight, unsafe_header_names
@@ -193,9 +193,7 @@ class Finding:
 
 
 def _origin(scheme: str, host: str, port: Optional[int]) -> str:
-    if port is None or port == DEFAULT_PORTS.get(scheme):
-        return f"{scheme}://{host}"
-    return f"{scheme}://{host}:{port}"
+    return Origin(scheme, host, port).serialize()
 
 
 def _is_ip(host: str) -> bool:
