@@ -19,10 +19,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "example_contracts"
 import yaml  # noqa: E402
 
 from example_api import app  # noqa: E402
-from pytest_cors.checker import check_case  # noqa: E402
-from pytest_cors.contract import parse_contract  # noqa: E402
-from pytest_cors.loader import load_yaml  # noqa: E402
-from pytest_cors.profiles import select_profiles  # noqa: E402
+from pytest_cors.check.case import check_case  # noqa: E402
+from pytest_cors.contract.schema import parse_contract  # noqa: E402
+from pytest_cors.contract.yaml_loader import load_yaml  # noqa: E402
+from pytest_cors.browser.profiles import select_profiles  # noqa: E402
 from pytest_cors.transport.wsgi import WsgiTransport  # noqa: E402
 
 ROUNDS = 5

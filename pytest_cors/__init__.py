@@ -8,10 +8,21 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .contract import ContractCase, ContractError, CorsContract, MaxAge, parse_contract  # noqa: E402
-from .exchange import Exchange, FetchRequest, HttpRequest, HttpResponse  # noqa: E402
-from .profiles import PROFILES, BrowserProfile, select_profiles  # noqa: E402
-from .simulation import BrowserVerdict, simulate_fetch  # noqa: E402
+from pytest_cors.browser.exchange import (  # noqa: E402
+    Exchange,
+    FetchRequest,
+    HttpRequest,
+    HttpResponse,
+)
+from pytest_cors.browser.fetch import BrowserVerdict, simulate_fetch  # noqa: E402
+from pytest_cors.browser.profiles import PROFILES, BrowserProfile, select_profiles  # noqa: E402
+from pytest_cors.contract.schema import (  # noqa: E402
+    ContractCase,
+    ContractError,
+    CorsContract,
+    MaxAge,
+    parse_contract,
+)
 
 __all__ = [
     "BrowserProfile",

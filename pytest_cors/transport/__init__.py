@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Optional, Protocol
 
-from ..exchange import HttpRequest, HttpResponse
+from pytest_cors.browser.exchange import HttpRequest, HttpResponse
 
 
 class TransportError(Exception):

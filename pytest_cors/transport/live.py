@@ -17,11 +17,11 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from .. import __version__
-from ..exchange import HttpRequest, HttpResponse
-from ..origins import serialize_url_origin
-from ..safelist import join_repeated_headers
-from . import TransportError
+from pytest_cors import __version__
+from pytest_cors.browser.exchange import HttpRequest, HttpResponse
+from pytest_cors.browser.origins import serialize_url_origin
+from pytest_cors.browser.safelist import join_repeated_headers
+from pytest_cors.transport import TransportError
 
 #: The most of a response body read (then discarded) before the connection is dropped.
 BODY_READ_LIMIT = 1 << 20
@@ -238,7 +238,9 @@ class LiveTransport:
         return self._base
 
     def describe(self) -> str:
-        from ..report import Redactor  # local: report imports the engine, not the transports
+        from pytest_cors.report.case_failure import (
+            Redactor,  # local: report imports the engine, not the transports
+        )
 
         return f"live URL {Redactor.urls(self._base)}"
 

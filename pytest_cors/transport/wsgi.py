@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from ..exchange import HttpRequest, HttpResponse
-from . import TransportError
+from pytest_cors.browser.exchange import HttpRequest, HttpResponse
+from pytest_cors.transport import TransportError
 
 #: The most of a response body read before it is discarded unread.
 BODY_READ_LIMIT = 1 << 20

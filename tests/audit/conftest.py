@@ -4,11 +4,11 @@ from typing import Any, Callable, Tuple
 
 import pytest
 
-from pytest_cors.audit import ContractAudit, Finding, at_or_above
-from pytest_cors.contract import parse_contract
-from pytest_cors.profiles import select_profiles
-from pytest_cors.report import Redactor
-from pytest_cors.runtime import CorsRun
+from pytest_cors.audit.runner import ContractAudit, Finding, at_or_above
+from pytest_cors.contract.schema import parse_contract
+from pytest_cors.browser.profiles import select_profiles
+from pytest_cors.report.case_failure import Redactor
+from pytest_cors.check.run import CorsRun
 
 #: The contract most tests check: a credentialed API for two web apps.
 USERS_CONTRACT = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_cors.audit import (
+from pytest_cors.audit.runner import (
     ATTACKER_ORIGIN,
     SPECIAL_CHARACTERS,
     at_or_above,
@@ -13,8 +13,8 @@ from pytest_cors.audit import (
     scan_contract,
     scan_probes,
 )
-from pytest_cors.contract import AUDIT_PROBES, parse_contract, parse_origin_pattern
-from pytest_cors.origins import OriginError
+from pytest_cors.contract.schema import AUDIT_PROBES, parse_contract, parse_origin_pattern
+from pytest_cors.browser.origins import OriginError
 
 
 def contract(**data):

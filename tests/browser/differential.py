@@ -108,9 +108,9 @@ def observe(run: BrowserRun, scenario: Scenario) -> Observation:
 # ------------------------------------------------------------------------------- engine side
 
 def engine_verdict(h: Harness, run: BrowserRun, scenario: Scenario):
-    from pytest_cors.exchange import FetchRequest
-    from pytest_cors.profiles import PROFILES
-    from pytest_cors.simulation import simulate_fetch
+    from pytest_cors.browser.exchange import FetchRequest
+    from pytest_cors.browser.profiles import PROFILES
+    from pytest_cors.browser.fetch import simulate_fetch
     from pytest_cors.transport.live import LiveTransport
 
     fetch = FetchRequest(url=h.ctx.url(run.run, scenario.id, 0), origin=h.origin, method=scenario.method,

@@ -148,15 +148,15 @@ class RealAppsHarness:
     # ---------------------------------------------------------------------------- engine
 
     def fetch_request(self, run: str, app: RealApp, spec: FetchSpec):
-        from pytest_cors.exchange import FetchRequest
+        from pytest_cors.browser.exchange import FetchRequest
 
         return FetchRequest(url=self.url(run, app, spec), origin=self.origin, method=spec.method,
                             headers=spec.headers, credentials=spec.credentials, body=spec.body)
 
     def engine_live(self, profile: str, app: RealApp, spec: FetchSpec):
         """simulate_fetch over the network, against the same server the browser used."""
-        from pytest_cors.profiles import PROFILES
-        from pytest_cors.simulation import simulate_fetch
+        from pytest_cors.browser.profiles import PROFILES
+        from pytest_cors.browser.fetch import simulate_fetch
         from pytest_cors.transport.live import LiveTransport
 
         transport = LiveTransport(timeout=10.0)
@@ -170,9 +170,9 @@ class RealAppsHarness:
         """simulate_fetch in-process: each WSGI callable behind ``WsgiTransport(app, origin=<its live
         server's origin>)``; a request goes to the transport of its URL's origin (so a redirect to
         another app's origin reaches that app, as over the network)."""
-        from pytest_cors.origins import serialize_url_origin
-        from pytest_cors.profiles import PROFILES
-        from pytest_cors.simulation import simulate_fetch
+        from pytest_cors.browser.origins import serialize_url_origin
+        from pytest_cors.browser.profiles import PROFILES
+        from pytest_cors.browser.fetch import simulate_fetch
         from pytest_cors.transport.wsgi import WsgiTransport
 
         transports = {self.base(a): WsgiTransport(a.wsgi, origin=self.base(a)) for a in self.apps}

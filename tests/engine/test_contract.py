@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from pytest_cors.contract import (
+from pytest_cors.contract.schema import (
     AUDIT_PROBES,
     KEYS,
     PUBLIC_SAMPLE_ORIGIN,
@@ -21,8 +21,8 @@ from pytest_cors.contract import (
     parse_contract,
     parse_origin_pattern,
 )
-from pytest_cors.origins import OriginError
-from pytest_cors.safelist import is_safelisted_header
+from pytest_cors.browser.origins import OriginError
+from pytest_cors.browser.safelist import is_safelisted_header
 
 A = "https://app.example"
 B = "https://admin.example"

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_cors.exchange import HttpResponse
-from pytest_cors.profiles import CHROME, FIREFOX, PROFILES, SAFARI, SPEC
-from pytest_cors.verdict import (
+from pytest_cors.browser.exchange import HttpResponse
+from pytest_cors.browser.profiles import CHROME, FIREFOX, PROFILES, SAFARI, SPEC
+from pytest_cors.browser.rules import (
     ACAC_NOT_TRUE,
     ACAO_INVALID,
     ACAO_MISMATCH,

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_cors import verdict as v
-from pytest_cors.messages import (
+from pytest_cors.browser import rules as v
+from pytest_cors.browser.messages import (
     MessageContext,
     authorization_wildcard_warning,
     chrome_message,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, strategies as st
 
-from pytest_cors.origins import (
+from pytest_cors.browser.origins import (
     OPAQUE,
     Origin,
     OriginError,

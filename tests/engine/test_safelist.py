@@ -12,7 +12,7 @@ import re
 import pytest
 from hypothesis import given, strategies as st
 
-from pytest_cors.safelist import (
+from pytest_cors.browser.safelist import (
     MAX_SAFELISTED_TOTAL,
     MAX_SAFELISTED_VALUE,
     first_invalid_token,

@@ -14,10 +14,10 @@ from typing import Dict, List, Tuple
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from pytest_cors import verdict as v
-from pytest_cors.exchange import FetchRequest, HttpRequest, HttpResponse
-from pytest_cors.profiles import CHROME, FIREFOX, SAFARI, SPEC
-from pytest_cors.simulation import simulate_fetch
+from pytest_cors.browser import rules as v
+from pytest_cors.browser.exchange import FetchRequest, HttpRequest, HttpResponse
+from pytest_cors.browser.profiles import CHROME, FIREFOX, SAFARI, SPEC
+from pytest_cors.browser.fetch import simulate_fetch
 
 PAGE = "https://app.example"
 API = "https://api.example"

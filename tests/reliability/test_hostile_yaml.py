@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from pytest_cors.loader import MAX_EXPANDED_NODES, YamlFileError, decode_yaml_bytes, load_yaml
+from pytest_cors.contract.yaml_loader import MAX_EXPANDED_NODES, YamlFileError, decode_yaml_bytes, load_yaml
 
 APP_FIXTURE = """
 import pytest

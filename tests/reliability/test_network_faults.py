@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from pytest_cors.exchange import HttpRequest
+from pytest_cors.browser.exchange import HttpRequest
 from pytest_cors.transport import TransportError
 from pytest_cors.transport.live import LiveTransport, classify_fault
 

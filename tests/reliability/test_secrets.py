@@ -7,8 +7,8 @@ import logging
 
 import pytest
 
-from pytest_cors.exchange import HttpRequest
-from pytest_cors.report import REDACTED, Redactor, curl_command
+from pytest_cors.browser.exchange import HttpRequest
+from pytest_cors.report.case_failure import REDACTED, Redactor, curl_command
 
 from .servers import FaultServer, Request, cors_reply
 

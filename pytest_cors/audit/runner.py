@@ -10,7 +10,7 @@ granted to anyone, ...). Each weakness is a :class:`Finding` with a severity,
 evidence (the request as curl and the response headers), why it matters and the
 usual fix.
 
-No pytest here: :mod:`pytest_cors.collect` and :mod:`pytest_cors.plugin` turn
+No pytest here: :mod:`pytest_cors.plugin.collect` and :mod:`pytest_cors.plugin.hooks` turn
 findings into test outcomes; the stand-alone scan uses the same objects.
 """
 
@@ -21,18 +21,28 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from . import verdict as v
-from .checker import CachingSender, CaseResult, distinct_exchanges
-from .contract import AUDIT_PROBES, SEVERITIES, ContractCase, CorsContract
-from .errors import CorsContractFailure, CorsNetworkError
-from .exchange import Exchange, FetchRequest, HttpRequest, HttpResponse
-from .origins import NULL_ORIGIN, Origin, origin_of_url, same_origin
-from .profiles import display_names
-from .report import Redactor, curl_command
-from .safelist import needs_preflight, unsafe_header_names
-from .simulation import BrowserVerdict, build_preflight, simulate_fetch
-from .transport import Transport, TransportError
-from .transport.live import LiveTransport
+from pytest_cors.browser import rules as v
+from pytest_cors.browser.exchange import (
+    Exchange,
+    FetchRequest,
+    HttpRequest,
+    HttpResponse,
+)
+from pytest_cors.browser.fetch import BrowserVerdict, build_preflight, simulate_fetch
+from pytest_cors.browser.origins import NULL_ORIGIN, Origin, origin_of_url, same_origin
+from pytest_cors.browser.profiles import display_names
+from pytest_cors.browser.safelist import needs_preflight, unsafe_header_names
+from pytest_cors.check.case import CachingSender, CaseResult, distinct_exchanges
+from pytest_cors.contract.schema import (
+    AUDIT_PROBES,
+    SEVERITIES,
+    ContractCase,
+    CorsContract,
+)
+from pytest_cors.errors import CorsContractFailure, CorsNetworkError
+from pytest_cors.report.case_failure import Redactor, curl_command
+from pytest_cors.transport import Transport, TransportError
+from pytest_cors.transport.live import LiveTransport
 
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 
@@ -395,7 +405,7 @@ class ContractAudit:
         return isinstance(self.transport, LiveTransport) and not self.run.send_unsafe
 
     def _send(self, request: HttpRequest) -> HttpResponse:
-        from .runtime import format_transport_error
+        from pytest_cors.check.run import format_transport_error
 
         try:
             return self.transport.send(request)

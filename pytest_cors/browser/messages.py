@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Optional
 from urllib.parse import urlsplit, urlunsplit
 
-from . import verdict as v
+from pytest_cors.browser import rules as v
 
 _FETCH_TRAILER = " Have the server send the header with a valid value."
 

@@ -9,15 +9,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from .checker import CaseResult, check_case, judge, run_verdicts
-from .contract import ContractCase, ContractError, CorsContract, parse_contract
-from .errors import CorsConfigurationError, CorsContractFailure, CorsNetworkError
-from .profiles import BrowserProfile
-from .report import Redactor, format_case_failure
-from .simulation import BrowserVerdict
-from .transport import Transport, TransportError
-from .transport.live import LiveTransport
-from .transport.wsgi import WsgiTransport
+from pytest_cors.browser.fetch import BrowserVerdict
+from pytest_cors.browser.profiles import BrowserProfile
+from pytest_cors.check.case import CaseResult, check_case, judge, run_verdicts
+from pytest_cors.contract.schema import (
+    ContractCase,
+    ContractError,
+    CorsContract,
+    parse_contract,
+)
+from pytest_cors.errors import (
+    CorsConfigurationError,
+    CorsContractFailure,
+    CorsNetworkError,
+)
+from pytest_cors.report.case_failure import Redactor, format_case_failure
+from pytest_cors.transport import Transport, TransportError
+from pytest_cors.transport.live import LiveTransport
+from pytest_cors.transport.wsgi import WsgiTransport
 
 NO_TARGET_MESSAGE = """no target to check CORS contracts against. Give one of:
   - an in-process WSGI app: override the `cors_app` fixture in conftest.py

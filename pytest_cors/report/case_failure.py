@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import Iterable, List, Sequence, Tuple
 from urllib.parse import urlsplit, urlunsplit
 
-from . import verdict as v
-from .checker import CaseResult, Problem
-from .exchange import Exchange, HttpRequest, HttpResponse
-from .profiles import PROFILES
-from .simulation import BrowserVerdict
+from pytest_cors.browser import rules as v
+from pytest_cors.browser.exchange import Exchange, HttpRequest, HttpResponse
+from pytest_cors.browser.fetch import BrowserVerdict
+from pytest_cors.browser.profiles import PROFILES
+from pytest_cors.check.case import CaseResult, Problem
 
 REDACTED = "<redacted>"
 ALWAYS_REDACTED = frozenset({"authorization", "cookie", "proxy-authorization", "set-cookie"})

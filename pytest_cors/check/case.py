@@ -11,11 +11,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from .contract import ContractCase, CorsContract
-from .exchange import Exchange, FetchRequest, HttpRequest, HttpResponse
-from .profiles import PROFILES, BrowserProfile, display_names
-from .simulation import ActualRequestWithheld, BrowserVerdict, Send, simulate_fetch
-from .verdict import ACAO, ACMA, AUTHORIZATION_UNDER_WILDCARD, exposed_header_names, parse_max_age, vary_lists_origin
+from pytest_cors.browser.exchange import (
+    Exchange,
+    FetchRequest,
+    HttpRequest,
+    HttpResponse,
+)
+from pytest_cors.browser.fetch import (
+    ActualRequestWithheld,
+    BrowserVerdict,
+    Send,
+    simulate_fetch,
+)
+from pytest_cors.browser.profiles import PROFILES, BrowserProfile, display_names
+from pytest_cors.browser.rules import (
+    ACAO,
+    ACMA,
+    AUTHORIZATION_UNDER_WILDCARD,
+    exposed_header_names,
+    parse_max_age,
+    vary_lists_origin,
+)
+from pytest_cors.contract.schema import ContractCase, CorsContract
 
 SAFE_ACTUAL_METHODS = frozenset({"GET", "HEAD"})
 

@@ -1,6 +1,6 @@
 """What a browser decides about a response: the CORS check, the preflight, exposure.
 
-Pure functions over :class:`~pytest_cors.exchange.HttpResponse` values. Each
+Pure functions over :class:`~pytest_cors.browser.exchange.HttpResponse` values. Each
 returns a :class:`Failure` naming the first rule broken, in the order the
 selected engine checks, or ``None`` when the response passes.
 """
@@ -11,9 +11,14 @@ import re
 from dataclasses import dataclass
 from typing import Dict, Optional, Sequence, Tuple
 
-from .exchange import HttpResponse
-from .profiles import BrowserProfile
-from .safelist import SAFELISTED_METHODS, SAFELISTED_RESPONSE_HEADERS, first_invalid_token, parse_token_list
+from pytest_cors.browser.exchange import HttpResponse
+from pytest_cors.browser.profiles import BrowserProfile
+from pytest_cors.browser.safelist import (
+    SAFELISTED_METHODS,
+    SAFELISTED_RESPONSE_HEADERS,
+    first_invalid_token,
+    parse_token_list,
+)
 
 ACAO = "Access-Control-Allow-Origin"
 ACAC = "Access-Control-Allow-Credentials"

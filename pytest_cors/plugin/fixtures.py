@@ -6,10 +6,10 @@ from typing import Any, Callable, Optional, Tuple
 
 import pytest
 
-from .errors import CorsConfigurationError
-from .runtime import NO_TARGET_MESSAGE, CorsChecker, CorsRun
-from .settings import CorsSettings, import_app
-from .transport import Transport
+from pytest_cors.check.run import NO_TARGET_MESSAGE, CorsChecker, CorsRun
+from pytest_cors.errors import CorsConfigurationError
+from pytest_cors.plugin.options import CorsSettings, import_app
+from pytest_cors.transport import Transport
 
 RUN_KEY = pytest.StashKey[CorsRun]()
 SETTINGS_KEY = pytest.StashKey[CorsSettings]()

@@ -13,16 +13,40 @@ from typing import Any, List, Optional
 
 import pytest
 
-from .audit_plugin import _cors_audit_findings, pytest_collection, pytest_terminal_summary  # noqa: F401
-from .audit_plugin import CorsAuditFailure, CorsAuditWarning, judge_findings, marker_findings  # noqa: F401
-from .collect import CorsSpecWarning, CorsYamlFile, _cors_case_result, is_contract_file  # noqa: F401
-from .contract import ContractError, CorsContract, parse_contract
-from .errors import CorsConfigurationError, CorsContractFailure, CorsReportedError
-from .faults import FaultSummary
-from .fixtures import RUN_KEY, SETTINGS_KEY, cors, cors_app, cors_target, get_run, resolve_target  # noqa: F401
-from .report import Redactor
-from .runtime import CorsRun
-from .settings import add_options, load_settings
+from pytest_cors.check.run import CorsRun
+from pytest_cors.contract.schema import ContractError, CorsContract, parse_contract
+from pytest_cors.errors import (
+    CorsConfigurationError,
+    CorsContractFailure,
+    CorsReportedError,
+)
+from pytest_cors.plugin.audit_items import (  # noqa: F401  # noqa: F401
+    CorsAuditFailure,
+    CorsAuditWarning,
+    _cors_audit_findings,
+    judge_findings,
+    marker_findings,
+    pytest_collection,
+    pytest_terminal_summary,
+)
+from pytest_cors.plugin.collect import (  # noqa: F401
+    CorsSpecWarning,
+    CorsYamlFile,
+    _cors_case_result,
+    is_contract_file,
+)
+from pytest_cors.plugin.faults import FaultSummary
+from pytest_cors.plugin.fixtures import (  # noqa: F401
+    RUN_KEY,
+    SETTINGS_KEY,
+    cors,
+    cors_app,
+    cors_target,
+    get_run,
+    resolve_target,
+)
+from pytest_cors.plugin.options import add_options, load_settings
+from pytest_cors.report.case_failure import Redactor
 
 MARKER_HELP = (
     "cors(path=None, *, origins=(), deny_origins=(), methods=('GET',), request_headers=(), credentials=False, "

@@ -16,12 +16,25 @@ from typing import Any, Iterator, List, Tuple
 
 import pytest
 
-from .audit_plugin import audit_items, record_case_result
-from .contract import KEY_ITSELF, ContractCase, ContractError, CorsContract, parse_contract
-from .errors import CorsContractFailure
-from .fixtures import YamlTarget, get_run
-from .items import YamlContractItem
-from .loader import MarkedDict, YamlFileError, decode_yaml_bytes, key_location, load_yaml, locate
+from pytest_cors.contract.schema import (
+    KEY_ITSELF,
+    ContractCase,
+    ContractError,
+    CorsContract,
+    parse_contract,
+)
+from pytest_cors.contract.yaml_loader import (
+    MarkedDict,
+    YamlFileError,
+    decode_yaml_bytes,
+    key_location,
+    load_yaml,
+    locate,
+)
+from pytest_cors.errors import CorsContractFailure
+from pytest_cors.plugin.audit_items import audit_items, record_case_result
+from pytest_cors.plugin.fixtures import YamlTarget, get_run
+from pytest_cors.plugin.items import YamlContractItem
 
 FILE_PATTERNS = ("cors_*.yaml", "cors_*.yml", "*.cors.yaml", "*.cors.yml")
 TOP_LEVEL_KEYS = ("target", "defaults", "contracts")

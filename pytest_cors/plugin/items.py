@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from .contract import CorsContract
-from .errors import CorsReportedError
-from .fixtures import YamlTarget, get_run, resolve_target
-from .transport import Transport
+from pytest_cors.contract.schema import CorsContract
+from pytest_cors.errors import CorsReportedError
+from pytest_cors.plugin.fixtures import YamlTarget, get_run, resolve_target
+from pytest_cors.transport import Transport
 
 
 class YamlContractItem(pytest.Function):

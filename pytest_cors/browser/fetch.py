@@ -1,6 +1,6 @@
 """A browser's fetch(), step by step: preflight, actual request, redirects, exposure.
 
-:func:`simulate_fetch` drives the pure rules of :mod:`pytest_cors.verdict` with a
+:func:`simulate_fetch` drives the pure rules of :mod:`pytest_cors.browser.rules` with a
 ``send`` callable that performs one HTTP exchange (in-process or over the
 network) and never follows redirects. Everything a browser decides happens
 here, in one engine's order; all I/O happens in ``send``.
@@ -13,12 +13,29 @@ from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Tuple
 from urllib.parse import urljoin, urlsplit
 
-from . import verdict as v
-from .exchange import Exchange, FetchRequest, HeaderPairs, HttpRequest, HttpResponse, header_pairs
-from .messages import MessageContext, authorization_wildcard_warning, console_message
-from .origins import NULL_ORIGIN, is_valid_http_url, origin_of_url, same_origin, url_has_credentials
-from .profiles import BrowserProfile
-from .safelist import (
+from pytest_cors.browser import rules as v
+from pytest_cors.browser.exchange import (
+    Exchange,
+    FetchRequest,
+    HeaderPairs,
+    HttpRequest,
+    HttpResponse,
+    header_pairs,
+)
+from pytest_cors.browser.messages import (
+    MessageContext,
+    authorization_wildcard_warning,
+    console_message,
+)
+from pytest_cors.browser.origins import (
+    NULL_ORIGIN,
+    is_valid_http_url,
+    origin_of_url,
+    same_origin,
+    url_has_credentials,
+)
+from pytest_cors.browser.profiles import BrowserProfile
+from pytest_cors.browser.safelist import (
     FORBIDDEN_REQUEST_HEADERS,
     METHOD_OVERRIDE_HEADERS,
     REQUEST_BODY_HEADERS,

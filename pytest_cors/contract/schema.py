@@ -14,8 +14,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from .origins import NULL_ORIGIN, OriginError, parse_origin
-from .safelist import FORBIDDEN_REQUEST_HEADERS, is_forbidden_method, is_token, normalize_method
+from pytest_cors.browser.origins import NULL_ORIGIN, OriginError, parse_origin
+from pytest_cors.browser.safelist import (
+    FORBIDDEN_REQUEST_HEADERS,
+    is_forbidden_method,
+    is_token,
+    normalize_method,
+)
 
 #: Keys a contract accepts, with the aliases users naturally write.
 KEYS = (
@@ -123,7 +128,7 @@ class OriginPattern:
     port: Optional[int]
 
     def matches(self, origin: str) -> bool:
-        from .origins import origin_of_url
+        from pytest_cors.browser.origins import origin_of_url
 
         if origin == NULL_ORIGIN:
             return False

@@ -3,7 +3,7 @@
 These decide whether a browser sends a preflight at all, so they follow the
 Fetch standard byte for byte ("CORS-safelisted request-header", "CORS-unsafe
 request-header names", "normalize a method"). Engine-specific deviations are
-expressed as :class:`~pytest_cors.profiles.BrowserProfile` switches, not here.
+expressed as :class:`~pytest_cors.browser.profiles.BrowserProfile` switches, not here.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The audit in pytest: audit items of YAML contracts, marker audits, the stand-alone scan.
 
-The decisions live in :mod:`pytest_cors.audit`; this module turns findings into
+The decisions live in :mod:`pytest_cors.audit.runner`; this module turns findings into
 test outcomes. A YAML contract ``users`` yields items ``users[audit:<probe>]``;
 a marker test runs its probes after its contract cases and reports them as part
 of the test; ``--cors-scan URL`` replaces collection with one item per probe of
@@ -16,7 +16,7 @@ from typing import Any, Iterator, List, Optional, Sequence, Tuple
 
 import pytest
 
-from .audit import (
+from pytest_cors.audit.runner import (
     AUDIT_PROBES,
     HEADER_PROBES,
     AuditRegistry,
@@ -30,12 +30,12 @@ from .audit import (
     scan_contract,
     scan_probes,
 )
-from .checker import CaseResult
-from .contract import CorsContract
-from .errors import CorsReportedError
-from .fixtures import YamlTarget, get_run, get_settings
-from .items import YamlContractItem
-from .transport import Transport
+from pytest_cors.check.case import CaseResult
+from pytest_cors.contract.schema import CorsContract
+from pytest_cors.errors import CorsReportedError
+from pytest_cors.plugin.fixtures import YamlTarget, get_run, get_settings
+from pytest_cors.plugin.items import YamlContractItem
+from pytest_cors.transport import Transport
 
 REGISTRY_KEY = pytest.StashKey[AuditRegistry]()
 FINDINGS_KEY = pytest.StashKey[List[Tuple[str, Finding]]]()

@@ -14,11 +14,14 @@ from typing import Any, Callable, Tuple
 
 import pytest
 
-from .contract import SEVERITIES
-from .errors import CorsConfigurationError
-from .origins import OriginError, parse_origin
-from .profiles import BrowserProfile, UnknownProfileError, select_profiles
-
+from pytest_cors.browser.origins import OriginError, parse_origin
+from pytest_cors.browser.profiles import (
+    BrowserProfile,
+    UnknownProfileError,
+    select_profiles,
+)
+from pytest_cors.contract.schema import SEVERITIES
+from pytest_cors.errors import CorsConfigurationError
 
 #: (flag, ini key, help, ini type, default)
 OPTIONS: Tuple[Tuple[str, str, str, str, Any], ...] = (

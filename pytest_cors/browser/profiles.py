@@ -1,7 +1,7 @@
 """Where the engines differ, in one table.
 
-Every rule the engines share lives in :mod:`pytest_cors.verdict` and
-:mod:`pytest_cors.safelist`; every place where Chromium, Firefox, WebKit and the
+Every rule the engines share lives in :mod:`pytest_cors.browser.rules` and
+:mod:`pytest_cors.browser.safelist`; every place where Chromium, Firefox, WebKit and the
 Fetch standard part ways is a field of :class:`BrowserProfile`. To find how a
 browser treats ``Authorization`` under ``Access-Control-Allow-Headers: *``,
 read ``authorization_covered_by_wildcard`` below.
