@@ -8,8 +8,9 @@ import pytest
 
 from pytest_cors.check.run import NO_TARGET_MESSAGE, CorsChecker, CorsRun
 from pytest_cors.errors import CorsConfigurationError
-from pytest_cors.plugin.options import CorsSettings, import_app
+from pytest_cors.plugin.options import CorsSettings
 from pytest_cors.transport import Transport
+from pytest_cors.transport.app_import import import_app
 
 RUN_KEY = pytest.StashKey[CorsRun]()
 SETTINGS_KEY = pytest.StashKey[CorsSettings]()
