@@ -33,3 +33,9 @@ class CorsNetworkError(CorsReportedError):
     """The target could not be reached or answered garbage: a fault, not a CORS verdict."""
 
     title = "pytest-cors network error"
+
+
+class CorsAuditFailure(CorsContractFailure):
+    """Audit findings at or above the failing severity (``--cors-audit-severity``)."""
+
+    title = "CORS audit finding"

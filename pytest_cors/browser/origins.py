@@ -89,6 +89,15 @@ def _canonical_ipv6(text: str) -> Optional[str]:
         return None
 
 
+def is_ip_address(host: str) -> bool:
+    """Whether ``host`` is an IPv4 or IPv6 literal (brackets allowed); such hosts have no DNS lookalikes."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
 def origin_of_url(url: str) -> Origin:
     """The origin of an absolute http(s) URL, as URL parsing would produce it.
 

@@ -37,6 +37,12 @@ from pytest_cors.contract.schema import ContractCase, CorsContract
 SAFE_ACTUAL_METHODS = frozenset({"GET", "HEAD"})
 
 
+def is_withheld(request: HttpRequest, *, withhold_unsafe: bool) -> bool:
+    """Whether ``request`` is held back: with ``withhold_unsafe`` (a live URL without --cors-send-unsafe),
+    only preflights and GET/HEAD actual requests are sent, so a check never changes data."""
+    return withhold_unsafe and request.method != "OPTIONS" and request.method.upper() not in SAFE_ACTUAL_METHODS
+
+
 @dataclass(frozen=True)
 class Problem:
     """One way a case broke its contract; ``kind`` is ``blocked``, ``allowed``, ``expose``, ``max-age`` or ``vary``."""
@@ -91,7 +97,7 @@ class CachingSender:
         self._cache: Dict[HttpRequest, HttpResponse] = {}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if self._withhold and request.method != "OPTIONS" and request.method.upper() not in SAFE_ACTUAL_METHODS:
+        if is_withheld(request, withhold_unsafe=self._withhold):
             raise ActualRequestWithheld(request.url)
         cached = self._cache.get(request)
         if cached is None:
@@ -101,13 +107,20 @@ class CachingSender:
 
 
 def fetch_for(case: ContractCase, base_url: str) -> FetchRequest:
-    contract = case.contract
+    """The fetch() a contract case stands for."""
+    return contract_fetch(case.contract, base_url, case.origin, case.method)
+
+
+def contract_fetch(
+    contract: CorsContract, base_url: str, origin: str, method: str, *, credentials: Optional[bool] = None
+) -> FetchRequest:
+    """The fetch() a page at ``origin`` makes to the contract's endpoint (the audit overrides ``credentials``)."""
     return FetchRequest(
         url=base_url.rstrip("/") + contract.path,
-        origin=case.origin,
-        method=case.method,
+        origin=origin,
+        method=method,
         headers=contract.request_headers,
-        credentials=contract.credentials,
+        credentials=contract.credentials if credentials is None else credentials,
         body=contract.body,
     )
 

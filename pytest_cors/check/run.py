@@ -122,8 +122,13 @@ class CorsRun:
                     "page and the API together hides CORS until staging)."
                 )
 
+    def withholds_unsafe(self, transport: Transport) -> bool:
+        """Whether unsafe actual requests are held back: against a live URL unless --cors-send-unsafe
+        (an in-process app is the user's own test double; a live server holds real data)."""
+        return isinstance(transport, LiveTransport) and not self.send_unsafe
+
     def run_case(self, case: ContractCase, transport: Transport) -> CaseResult:
-        withhold = isinstance(transport, LiveTransport) and not self.send_unsafe
+        withhold = self.withholds_unsafe(transport)
         try:
             result = check_case(case, transport.send, transport.base_url(), self.profiles, withhold_unsafe=withhold)
         except TransportError as error:
@@ -276,7 +281,7 @@ class CorsChecker:
         transport = self.transport
         self._run.ensure_cross_origin(contract, transport)
         case = contract.cases()[0]
-        withhold = isinstance(transport, LiveTransport) and not self._run.send_unsafe
+        withhold = self._run.withholds_unsafe(transport)
         try:
             fetch, sender, verdicts = run_verdicts(case, transport.send, transport.base_url(), self._run.profiles, withhold_unsafe=withhold)
             result = judge(case, fetch, sender, verdicts, self._run.profiles)

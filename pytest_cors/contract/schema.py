@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
+from pytest_cors.audit.catalogue import PROBE_IDS
 from pytest_cors.browser.origins import NULL_ORIGIN, OriginError, parse_origin
 from pytest_cors.browser.safelist import (
     FORBIDDEN_REQUEST_HEADERS,
@@ -38,30 +39,12 @@ KEYS = (
     "audit",
 )
 ALIASES = {"origin": "origins", "method": "methods", "deny_origin": "deny_origins"}
-AUDIT_PROBES = (
-    "reflect-any-origin",
-    "null-origin",
-    "prefix-lookalike",
-    "suffix-lookalike",
-    "unescaped-dot",
-    "untrusted-subdomain",
-    "scheme-downgrade",
-    "port-confusion",
-    "special-characters",
-    "wildcard-with-credentials",
-    "missing-vary",
-    "credentials-on-refused-origin",
-    "private-network",
-    "max-age-over-cap",
-    "sensitive-exposed-header",
-    "missing-max-age",
-    "csrf-exposure",
-)
-#: Audit finding severities, most severe first (``--cors-audit-severity`` takes one).
-SEVERITIES = ("critical", "high", "medium", "low", "info")
 ANY_ORIGIN = "*"
 #: Largest max_age a contract may state (delta-seconds beyond 2**31 - 1 are treated as 2**31 - 1 by caches).
 MAX_AGE_LIMIT = 2**31 - 1
+#: The subdomain and port that stand for ``*.`` and ``:*`` in an origin pattern's concrete examples.
+PATTERN_EXAMPLE_SUBDOMAIN = "cors-check"
+PATTERN_EXAMPLE_PORT = 8443
 #: The concrete origin used to check a public (``origins: ["*"]``) contract.
 PUBLIC_SAMPLE_ORIGIN = "https://any-origin.pytest-cors.test"
 
@@ -144,12 +127,20 @@ class OriginPattern:
             return True
         return parsed.effective_port == (self.port or (443 if self.scheme == "https" else 80))
 
+    @property
+    def example_host(self) -> str:
+        """The concrete host checks and audit probes use for this pattern (a subdomain for ``*.``)."""
+        return f"{PATTERN_EXAMPLE_SUBDOMAIN}.{self.host}" if self.any_subdomain else self.host
+
+    @property
+    def example_port(self) -> Optional[int]:
+        """The concrete port checks and audit probes use for this pattern (a non-default one for ``:*``)."""
+        return PATTERN_EXAMPLE_PORT if self.any_port else self.port
+
     def examples(self) -> Tuple[str, ...]:
         """Concrete origins a browser could send that this pattern allows."""
-        port = "" if self.port is None else f":{self.port}"
-        hosts = [f"cors-check.{self.host}", f"a.b.{self.host}"] if self.any_subdomain else [self.host]
-        if self.any_port:
-            return tuple(f"{self.scheme}://{h}:8443" for h in hosts)
+        port = "" if self.example_port is None else f":{self.example_port}"
+        hosts = [self.example_host, f"a.b.{self.host}"] if self.any_subdomain else [self.host]
         return tuple(f"{self.scheme}://{h}{port}" for h in hosts)
 
 
@@ -445,11 +436,11 @@ class _Parser:
                 raise self.error(("audit", unknown[0]), f"audit: unknown key {unknown[0]!r}; use audit: {{skip: [probe ids]}}")
             skips = []
             for path, probe in self.string_list("audit", value.get("skip", [])):
-                if probe not in AUDIT_PROBES:
+                if probe not in PROBE_IDS:
                     raise self.error(
                         ("audit", "skip") + path[1:],
-                        f"audit.skip: unknown probe {probe!r}{_did_you_mean(probe, AUDIT_PROBES)} "
-                        f"(probes: {', '.join(AUDIT_PROBES)})",
+                        f"audit.skip: unknown probe {probe!r}{_did_you_mean(probe, PROBE_IDS)} "
+                        f"(probes: {', '.join(PROBE_IDS)})",
                     )
                 skips.append(probe)
             return AuditSettings(True, tuple(skips))

@@ -1,6 +1,6 @@
 """The audit in pytest: audit items of YAML contracts, marker audits, the stand-alone scan.
 
-The decisions live in :mod:`pytest_cors.audit.runner`; this module turns findings into
+The decisions live in :mod:`pytest_cors.audit`; this module turns findings into
 test outcomes. A YAML contract ``users`` yields items ``users[audit:<probe>]``;
 a marker test runs its probes after its contract cases and reports them as part
 of the test; ``--cors-scan URL`` replaces collection with one item per probe of
@@ -16,25 +16,16 @@ from typing import Any, Iterator, List, Optional, Sequence, Tuple
 
 import pytest
 
-from pytest_cors.audit.runner import (
-    AUDIT_PROBES,
-    HEADER_PROBES,
-    AuditRegistry,
-    ContractAudit,
-    CorsAuditFailure,
-    Finding,
-    at_or_above,
-    findings_table,
-    format_findings,
-    probe_ids,
-    scan_contract,
-    scan_probes,
-)
+from pytest_cors.audit.catalogue import HEADER_PROBES, PROBE_IDS, at_or_above
+from pytest_cors.audit.derive import scan_contract, scan_probes
+from pytest_cors.audit.model import Finding
+from pytest_cors.audit.runner import AuditRegistry, ContractAudit, probe_ids
 from pytest_cors.check.case import CaseResult
 from pytest_cors.contract.schema import CorsContract
-from pytest_cors.errors import CorsReportedError
+from pytest_cors.errors import CorsAuditFailure, CorsReportedError
 from pytest_cors.plugin.fixtures import YamlTarget, get_run, get_settings
 from pytest_cors.plugin.items import YamlContractItem
+from pytest_cors.report.findings import findings_table, format_findings
 from pytest_cors.transport import Transport
 
 REGISTRY_KEY = pytest.StashKey[AuditRegistry]()
@@ -180,7 +171,7 @@ def scan_items(session: pytest.Session) -> List[pytest.Item]:
         base, contract = scan_contract(url, settings.scan_origins)
         derived = {p.id for p in scan_probes(contract)}
         applicable = set(probe_ids(contract))
-        for probe_id in AUDIT_PROBES:
+        for probe_id in PROBE_IDS:
             if probe_id in derived or (probe_id in HEADER_PROBES and probe_id in applicable):
                 items.append(
                     CorsScanItem.from_parent(

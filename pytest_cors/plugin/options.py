@@ -19,7 +19,7 @@ from pytest_cors.browser.profiles import (
     UnknownProfileError,
     select_profiles,
 )
-from pytest_cors.contract.schema import SEVERITIES
+from pytest_cors.audit.catalogue import SEVERITIES
 from pytest_cors.errors import CorsConfigurationError
 
 #: (flag, ini key, help, ini type, default)

@@ -241,13 +241,14 @@ def header_table(expected: Sequence[Tuple[str, str]], response: HttpResponse, re
     return lines
 
 
-_SHOWN_HEADERS = v.CORS_RESPONSE_HEADERS + ("Vary", "Location")
+#: Response headers every report shows for an exchange (CORS headers, Vary, and Location for redirects).
+SHOWN_HEADERS = v.CORS_RESPONSE_HEADERS + ("Vary", "Location")
 
 
 def _exchange_section(title: str, exchange: Exchange, expected: Sequence[Tuple[str, str]], redactor: Redactor) -> List[str]:
     lines = [f"{title}:", "  " + curl_command(exchange.request, redactor)]
     lines.append(f"  -> {exchange.response.status} {exchange.response.reason}".rstrip())
-    lines += header_table(expected, exchange.response, redactor, extra=_SHOWN_HEADERS)
+    lines += header_table(expected, exchange.response, redactor, extra=SHOWN_HEADERS)
     return lines
 
 

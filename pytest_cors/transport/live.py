@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.client
-import ipaddress
 import socket
 import ssl
 import threading
@@ -19,7 +18,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from pytest_cors import __version__
 from pytest_cors.browser.exchange import HttpRequest, HttpResponse
-from pytest_cors.browser.origins import serialize_url_origin
+from pytest_cors.browser.origins import is_ip_address, serialize_url_origin
 from pytest_cors.browser.safelist import join_repeated_headers
 from pytest_cors.transport import TransportError
 
@@ -129,14 +128,6 @@ def _header_lines_after_defect(raw_response) -> List[Tuple[str, str]]:
         if colon and name and name == name.strip() and all(33 <= ord(c) < 127 for c in name):
             pairs.append((name, value.strip(" \t")))
     return pairs
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
 
 
 def _chain(exc: BaseException):
@@ -279,7 +270,7 @@ class LiveTransport:
         """Resolve the host once per run, bounded by the timeout (getaddrinfo itself has none)."""
         parts = urlsplit(url)
         host = parts.hostname or ""
-        if not host or _is_ip(host) or host == "localhost":
+        if not host or is_ip_address(host) or host == "localhost":
             return
         if host in self._resolved:
             known = self._resolved[host]

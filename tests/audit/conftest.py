@@ -4,7 +4,9 @@ from typing import Any, Callable, Tuple
 
 import pytest
 
-from pytest_cors.audit.runner import ContractAudit, Finding, at_or_above
+from pytest_cors.audit.catalogue import at_or_above
+from pytest_cors.audit.model import Finding
+from pytest_cors.audit.runner import ContractAudit
 from pytest_cors.contract.schema import parse_contract
 from pytest_cors.browser.profiles import select_profiles
 from pytest_cors.report.case_failure import Redactor

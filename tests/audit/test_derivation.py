@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_cors.audit.runner import (
-    ATTACKER_ORIGIN,
-    SPECIAL_CHARACTERS,
-    at_or_above,
-    derive_probes,
-    probe_ids,
-    scan_contract,
-    scan_probes,
-)
-from pytest_cors.contract.schema import AUDIT_PROBES, parse_contract, parse_origin_pattern
+from pytest_cors.audit.catalogue import ORIGIN_PROBES, PROBE_IDS, at_or_above
+from pytest_cors.audit.derive import ATTACKER_ORIGIN, SPECIAL_CHARACTERS, derive_probes, scan_contract, scan_probes
+from pytest_cors.audit.runner import probe_ids
+from pytest_cors.contract.schema import parse_contract, parse_origin_pattern
 from pytest_cors.browser.origins import OriginError
 
 
@@ -107,7 +101,7 @@ def test_deny_only_contract_trusts_nothing_and_derives_nothing():
     c = contract(deny_origins=["https://evil.example.net"])
     assert derive_probes(c) == ()
     ids = probe_ids(c)
-    assert not set(ids) & set(AUDIT_PROBES[:9])
+    assert not set(ids) & set(ORIGIN_PROBES)
     assert {"missing-vary", "credentials-on-refused-origin", "private-network", "wildcard-with-credentials"} <= set(ids)
 
 
@@ -126,7 +120,7 @@ def test_probe_ids_depend_on_methods_and_preflights():
     assert "missing-max-age" not in probe_ids(simple)  # a simple GET has no preflight
     posting = contract(origins=["https://app.example.com"], methods=["GET", "POST"], request_headers=["Authorization"])
     assert {"csrf-exposure", "missing-max-age", "max-age-over-cap"} <= set(probe_ids(posting))
-    assert list(probe_ids(posting)) == [p for p in AUDIT_PROBES if p in probe_ids(posting)]
+    assert list(probe_ids(posting)) == [p for p in PROBE_IDS if p in probe_ids(posting)]
 
 
 def test_scan_contract_and_probes():

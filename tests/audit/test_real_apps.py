@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_cors.audit.runner import format_findings
+from pytest_cors.report.findings import format_findings
 
 from .apps import (
     allowlist_policy,

@@ -11,8 +11,8 @@ import json
 
 import pytest
 
+from pytest_cors.audit.catalogue import PROBE_IDS
 from pytest_cors.contract.schema import (
-    AUDIT_PROBES,
     KEYS,
     PUBLIC_SAMPLE_ORIGIN,
     AuditSettings,
@@ -383,7 +383,7 @@ def test_wildcard_with_credentials_is_a_contradiction():
 def test_unknown_audit_probe_did_you_mean():
     message = str(error(base(audit={"skip": ["null-orign"]})))
     assert message.startswith("audit.skip: unknown probe 'null-orign'; did you mean 'null-origin'? (probes: ")
-    assert all(probe in message for probe in AUDIT_PROBES)
+    assert all(probe in message for probe in PROBE_IDS)
 
 
 # --- where an error happened ------------------------------------------------------------------
