@@ -143,15 +143,20 @@ class CorsScanItem(pytest.Item):
         self.base = base
         self.contract = contract
         self.probe_id = probe_id
+        self._findings: Tuple[Finding, ...] = ()
 
-    def runtest(self) -> None:
-        __tracebackhide__ = True
+    def setup(self) -> None:
+        """Send the probe's requests here, like every other item: a network fault is an error, not a failure."""
         run = get_run(self.config)
         transport = run.live(self.base)
         run.ensure_cross_origin(self.contract, transport)
         audit = get_registry(self.config).get(self.contract, transport, probes=scan_probes(self.contract))
+        self._findings = audit.findings(self.probe_id)
+
+    def runtest(self) -> None:
+        __tracebackhide__ = True
         mode = "warn" if get_settings(self.config).audit == "warn" else "fail"
-        text = judge_findings(self.config, self.nodeid, audit.findings(self.probe_id), mode=mode)
+        text = judge_findings(self.config, self.nodeid, self._findings, mode=mode)
         if text:
             raise CorsAuditFailure(text)
 

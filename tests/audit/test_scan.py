@@ -90,9 +90,12 @@ def test_scan_severity_threshold_sets_the_exit_code(pytester, serve):
 
 
 def test_scan_of_an_unreachable_url_is_an_error(pytester):
+    # the requests go out in setup, as for every other item: a network fault is an error, never a finding
     result = scan(pytester, "--cors-scan", "http://127.0.0.1:9/api", "-k", "reflect-any-origin")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    result.stdout.fnmatch_lines(["*cannot reach the target: connection-refused*"])
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*ERROR at setup of *reflect-any-origin*", "*cannot reach the target: connection-refused*"])
+    result.stdout.fnmatch_lines([esc("ERROR cors-scan::http://127.0.0.1:9/api[audit:reflect-any-origin]*")])
 
 
 def test_scan_rejects_a_bad_url(pytester):
