@@ -16,13 +16,8 @@ from pytest_cors.browser.exchange import (  # noqa: E402
 )
 from pytest_cors.browser.fetch import BrowserVerdict, simulate_fetch  # noqa: E402
 from pytest_cors.browser.profiles import PROFILES, BrowserProfile, select_profiles  # noqa: E402
-from pytest_cors.contract.schema import (  # noqa: E402
-    ContractCase,
-    ContractError,
-    CorsContract,
-    MaxAge,
-    parse_contract,
-)
+from pytest_cors.contract.model import ContractCase, ContractError, CorsContract, MaxAge
+from pytest_cors.contract.schema import parse_contract
 
 __all__ = [
     "BrowserProfile",

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Literal, Optional, Tuple,
 from pytest_cors.browser.safelist import needs_preflight
 
 if TYPE_CHECKING:  # the contract model imports this module for the probe ids
-    from pytest_cors.contract.schema import CorsContract
+    from pytest_cors.contract.model import CorsContract
 
 #: Finding severities, most severe first (``--cors-audit-severity`` takes one).
 Severity = Literal["critical", "high", "medium", "low", "info"]

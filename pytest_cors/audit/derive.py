@@ -15,7 +15,7 @@ from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from pytest_cors.audit.catalogue import ORIGIN_PROBES, Family, ProbeId, registrar, require_functions
 from pytest_cors.browser.origins import NULL_ORIGIN, Origin, is_ip_address, origin_of_url
-from pytest_cors.contract.schema import CorsContract
+from pytest_cors.contract.model import CorsContract
 
 ATTACKER_HOST = "evil.invalid"
 ATTACKER_ORIGIN = f"https://{ATTACKER_HOST}"

@@ -11,7 +11,7 @@ from pytest_cors.audit.derive import ATTACKER_ORIGIN
 from pytest_cors.browser.exchange import Exchange, HttpRequest, HttpResponse
 from pytest_cors.browser.origins import NULL_ORIGIN
 from pytest_cors.browser.profiles import BrowserProfile
-from pytest_cors.contract.schema import CorsContract
+from pytest_cors.contract.model import CorsContract
 
 
 @dataclass(frozen=True)

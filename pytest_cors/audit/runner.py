@@ -23,7 +23,7 @@ from pytest_cors.browser.exchange import HttpRequest, HttpResponse
 from pytest_cors.browser.origins import NULL_ORIGIN, same_origin
 from pytest_cors.check.case import CaseResult
 from pytest_cors.check.run import CorsRun, format_transport_error
-from pytest_cors.contract.schema import ContractCase, CorsContract
+from pytest_cors.contract.model import ContractCase, CorsContract
 from pytest_cors.errors import CorsNetworkError
 from pytest_cors.transport import Transport, TransportError
 

@@ -18,6 +18,11 @@ DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443, "ftp": 21}
 SUPPORTED_SCHEMES = ("http", "https")
 NULL_ORIGIN = "null"
 
+
+def default_port(scheme: str) -> Optional[int]:
+    """The port a URL of ``scheme`` uses when it names none (the one place that knows 80 and 443)."""
+    return DEFAULT_PORTS.get(scheme.lower())
+
 _HOST_FORBIDDEN = re.compile(r"[\x00-\x20#%/:<>?@\[\\\]^|]")
 
 

@@ -32,7 +32,7 @@ from pytest_cors.browser.rules import (
     parse_max_age,
     vary_lists_origin,
 )
-from pytest_cors.contract.schema import ContractCase, CorsContract
+from pytest_cors.contract.model import ContractCase, CorsContract
 
 SAFE_ACTUAL_METHODS = frozenset({"GET", "HEAD"})
 

@@ -12,18 +12,15 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from pytest_cors.browser.fetch import BrowserVerdict
 from pytest_cors.browser.profiles import BrowserProfile
 from pytest_cors.check.case import CaseResult, check_case, judge, run_verdicts
-from pytest_cors.contract.schema import (
-    ContractCase,
-    ContractError,
-    CorsContract,
-    parse_contract,
-)
+from pytest_cors.contract.model import ContractCase, ContractError, CorsContract
+from pytest_cors.contract.schema import parse_contract
 from pytest_cors.errors import (
     CorsConfigurationError,
     CorsContractFailure,
     CorsNetworkError,
 )
-from pytest_cors.report.case_failure import Redactor, format_case_failure
+from pytest_cors.report.case_failure import format_case_failure
+from pytest_cors.report.redaction import Redactor
 from pytest_cors.transport import Transport, TransportError
 from pytest_cors.transport.live import LiveTransport
 from pytest_cors.transport.wsgi import WsgiTransport

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from pytest_cors.contract.model import Location
 
 #: Most nodes one file may expand to, aliases included (billion-laughs guard).
 MAX_EXPANDED_NODES = 1_000_000
@@ -35,7 +37,12 @@ class Mark:
 
     @classmethod
     def of(cls, node: Node) -> "Mark":
+        """The 1-based start of a node (PyYAML counts from 0)."""
         return cls(node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def at(self, file: str) -> Location:
+        """This position in ``file``."""
+        return Location(file, self.line, self.column)
 
 
 class MarkedDict(dict):
@@ -70,6 +77,12 @@ class _ComposeLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     """Private loader subclass: composing only, so globals of PyYAML stay untouched."""
 
 
+def _is(node: Node, kind: str) -> bool:
+    """Node kind by PyYAML's ``id`` rather than by class: the libyaml extension keeps the node
+    classes of the first ``import yaml``, so classes can differ after a module reload (pytester)."""
+    return getattr(node, "id", None) == kind
+
+
 def _tag_name(tag: str) -> str:
     return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
 
@@ -99,12 +112,12 @@ def expanded_size(root: Node, limit: int) -> int:
             raise RecursionError
         active.add(key)
         total = 1
-        if isinstance(node, SequenceNode):
+        if _is(node, "sequence"):
             for item in node.value:
                 total += size(item)
                 if total > limit:
                     break
-        elif isinstance(node, MappingNode):
+        elif _is(node, "mapping"):
             for k, val in node.value:
                 total += size(k) + size(val)
                 if total > limit:
@@ -141,9 +154,9 @@ class _Builder:
                 f"the document expands to more than {MAX_EXPANDED_NODES:,} values through aliases "
                 "(an alias bomb?); refusing to load it",
             )
-        if isinstance(node, ScalarNode):
+        if _is(node, "scalar"):
             return _construct_scalar(self.loader, node, self.path)
-        if isinstance(node, SequenceNode):
+        if _is(node, "sequence"):
             if node.tag != "tag:yaml.org,2002:seq":
                 raise self.fail(node, _unsafe_tag(node.tag))
             result = MarkedList()
@@ -153,7 +166,7 @@ class _Builder:
                 result.append(self.build(item))
                 result.marks.append(Mark.of(item))
             return result
-        if isinstance(node, MappingNode):
+        if _is(node, "mapping"):
             if node.tag != "tag:yaml.org,2002:map":
                 raise self.fail(node, _unsafe_tag(node.tag))
             return self.mapping(node)
@@ -167,15 +180,15 @@ class _Builder:
         merged: Dict[Any, Tuple[Any, Mark, Mark]] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+                sources = value_node.value if _is(value_node, "sequence") else [value_node]
                 for source in sources:
-                    if not isinstance(source, MappingNode):
+                    if not _is(source, "mapping"):
                         raise self.fail(source, "a merge key (<<) needs a mapping or a list of mappings")
                     built = self.mapping(source)
                     for k, val in built.items():
                         merged.setdefault(k, (val, built.marks[k], built.key_marks[k]))
                 continue
-            if not isinstance(key_node, ScalarNode):
+            if not _is(key_node, "scalar"):
                 raise self.fail(key_node, "mapping keys must be plain scalars")
             key = self.build(key_node)
             if key in result:
@@ -217,6 +230,11 @@ def decode_yaml_bytes(data: bytes, path: str) -> str:
 
 def load_yaml(text: str, path: str) -> Any:
     """Parse one YAML document into marked plain data (``None`` for an empty file)."""
+    return load_document(text, path)[0]
+
+
+def load_document(text: str, path: str) -> Tuple[Any, Location]:
+    """Parse one YAML document; also say where its top-level value starts (scalars carry no mark)."""
     loader = _ComposeLoader(text)
     try:
         node = loader.get_single_node()
@@ -231,7 +249,8 @@ def load_yaml(text: str, path: str) -> Any:
     finally:
         loader.dispose()
     if node is None:
-        return None
+        return None, Location(path)
+    root = Mark.of(node)
     try:
         total = expanded_size(node, MAX_EXPANDED_NODES)
     except RecursionError:
@@ -247,7 +266,7 @@ def load_yaml(text: str, path: str) -> Any:
         )
     builder = _Builder(_ComposeLoader(""), path)
     try:
-        return builder.build(node)
+        return builder.build(node), Location(path, root.line, root.column)
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         raise YamlFileError(
@@ -257,8 +276,8 @@ def load_yaml(text: str, path: str) -> Any:
         raise YamlFileError(path, "the document nests too deeply (recursive aliases?)") from None
 
 
-def locate(data: Any, path: Tuple[Any, ...], file: str) -> str:
-    """``file:line:column`` of the value at ``path`` inside marked data (nearest known parent)."""
+def locate(data: Any, path: Tuple[Any, ...], file: str) -> Location:
+    """Where the value at ``path`` inside marked data (nearest known parent)."""
     mark: Optional[Mark] = getattr(data, "mark", None)
     current = data
     for step in path:
@@ -272,14 +291,11 @@ def locate(data: Any, path: Tuple[Any, ...], file: str) -> str:
             if isinstance(current, MarkedDict) and step in getattr(current, "key_marks", {}):
                 mark = current.key_marks[step]
             break
-    if mark is None:
-        return file
-    return f"{file}:{mark.line}:{mark.column}"
+    return mark.at(file) if mark is not None else Location(file)
 
 
-def key_location(data: Any, key: Any, file: str) -> str:
+def key_location(data: Any, key: Any, file: str) -> Location:
     """Location of a mapping *key* (for unknown-key errors)."""
     if isinstance(data, MarkedDict) and key in data.key_marks:
-        mark = data.key_marks[key]
-        return f"{file}:{mark.line}:{mark.column}"
+        return data.key_marks[key].at(file)
     return locate(data, (), file)

@@ -21,7 +21,7 @@ from pytest_cors.audit.derive import scan_contract, scan_probes
 from pytest_cors.audit.model import Finding
 from pytest_cors.audit.runner import AuditRegistry, ContractAudit, probe_ids
 from pytest_cors.check.case import CaseResult
-from pytest_cors.contract.schema import CorsContract
+from pytest_cors.contract.model import CorsContract
 from pytest_cors.errors import CorsAuditFailure, CorsReportedError
 from pytest_cors.plugin.fixtures import YamlTarget, get_run, get_settings
 from pytest_cors.plugin.items import YamlContractItem

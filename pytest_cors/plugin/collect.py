@@ -3,66 +3,160 @@
 ``cors_*.yaml`` and ``*.cors.yaml`` (and ``.yml``) files are collected. Every
 error in a file is a collection error of that file, with ``file:line:column``
 and no traceback. Items are :class:`pytest.Function` subclasses so that
-fixtures from ``conftest.py`` (``cors_app`` above all) apply to them.
+fixtures from ``conftest.py`` (``cors_app`` above all) apply to them. PyYAML is
+imported only when a contract file is collected.
 """
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
-import warnings
 from pathlib import Path
-from typing import Any, Iterator, List, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Tuple
 
 import pytest
 
-from pytest_cors.contract.schema import (
-    KEY_ITSELF,
+from pytest_cors.check.case import CaseResult
+from pytest_cors.check.run import CorsRun
+from pytest_cors.contract.model import (
     ContractCase,
     ContractError,
     CorsContract,
-    parse_contract,
+    Location,
 )
-from pytest_cors.contract.yaml_loader import (
-    MarkedDict,
-    YamlFileError,
-    decode_yaml_bytes,
-    key_location,
-    load_yaml,
-    locate,
-)
+from pytest_cors.contract.schema import KEY_ITSELF, KeyPath, did_you_mean, parse_contract, shown_value, type_name
 from pytest_cors.errors import CorsContractFailure
 from pytest_cors.plugin.audit_items import audit_items, record_case_result
 from pytest_cors.plugin.fixtures import YamlTarget, get_run
 from pytest_cors.plugin.items import YamlContractItem
+from pytest_cors.plugin.options import target_problem
+from pytest_cors.plugin.spec_warning import warn_spec_deviations
+
+if TYPE_CHECKING:
+    from pytest_cors.contract.yaml_loader import MarkedDict
 
 FILE_PATTERNS = ("cors_*.yaml", "cors_*.yml", "*.cors.yaml", "*.cors.yml")
 TOP_LEVEL_KEYS = ("target", "defaults", "contracts")
 
 
-class CorsSpecWarning(pytest.PytestWarning):
-    """Allowed by every selected browser, but the Fetch standard would block it."""
-
-
 def is_contract_file(path: Path) -> bool:
+    """Whether pytest-cors collects this file (``cors_*.yaml``, ``*.cors.yaml``, ``.yml`` too)."""
     return any(fnmatch.fnmatch(path.name, pattern) for pattern in FILE_PATTERNS)
+
+
+class _FileParser:
+    """Validates one loaded contract file; every error is a :class:`ContractError` with its location."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def where(self, data: Any, path: KeyPath = ()) -> Location:
+        from pytest_cors.contract.yaml_loader import locate
+
+        return locate(data, path, self.name)
+
+    def key_where(self, data: Any, key: Any) -> Location:
+        from pytest_cors.contract.yaml_loader import key_location
+
+        return key_location(data, key, self.name)
+
+    def top_level(self, data: Any, root: Location) -> Mapping[Any, Any]:
+        if data is None:
+            raise ContractError("the contract file is empty; add a 'contracts:' list (see README, YAML contracts)", root)
+        if not isinstance(data, dict):
+            raise ContractError(
+                f"the top level must be a mapping with a 'contracts:' list, got {type_name(data)} {shown_value(data)}", root
+            )
+        for key in data:
+            if key not in TOP_LEVEL_KEYS:
+                raise ContractError(
+                    f"unknown top-level key {key!r}{did_you_mean(str(key), TOP_LEVEL_KEYS)} (valid: {', '.join(TOP_LEVEL_KEYS)})",
+                    self.key_where(data, key),
+                )
+        return data
+
+    def target(self, data: Mapping[Any, Any]) -> YamlTarget:
+        if "target" not in data:
+            return None
+        value, where = data["target"], self.where(data, ("target",))
+        if not isinstance(value, str) or not value.strip():
+            raise ContractError(
+                f"target must be a URL string (https://staging.example.com) or module:attribute, got "
+                f"{type_name(value)} {shown_value(value)}",
+                where,
+            )
+        problem = target_problem(value.strip())
+        if problem:
+            raise ContractError(f"target: {problem}", where)
+        return (value.strip(), f"{where}: target")
+
+    def defaults(self, data: Mapping[Any, Any]) -> Mapping[Any, Any]:
+        defaults = data.get("defaults") or {}
+        if not isinstance(defaults, dict):
+            raise ContractError(
+                f"defaults must be a mapping of contract keys, got {type_name(defaults)} {shown_value(defaults)}",
+                self.where(data, ("defaults",)),
+            )
+        for key in ("name", "path"):
+            if key in defaults:
+                raise ContractError(f"{key!r} cannot be a default; set it per contract", self.key_where(defaults, key))
+        return defaults
+
+    def entries(self, data: Mapping[Any, Any]) -> List[Any]:
+        if "contracts" not in data:
+            raise ContractError("missing 'contracts:' (a list of contracts)", self.where(data))
+        entries = data["contracts"]
+        if not isinstance(entries, list) or not entries:
+            raise ContractError(
+                f"'contracts' must be a non-empty list of mappings, got {type_name(entries)} {shown_value(entries)}",
+                self.where(data, ("contracts",)),
+            )
+        return entries
+
+    def contract(self, entries: List[Any], index: int, defaults: Mapping[Any, Any]) -> CorsContract:
+        from pytest_cors.contract.yaml_loader import MarkedDict
+
+        entry = entries[index]
+        if not isinstance(entry, dict):
+            raise ContractError(
+                f"each contract must be a mapping (path:, origins:, ...); contract #{index + 1} is {type_name(entry)} "
+                f"{shown_value(entry)}",
+                self.where(entries, (index,)),
+            )
+        merged = MarkedDict({**defaults, **entry})
+        merged.mark = getattr(entry, "mark", None)  # type: ignore[assignment]
+        merged.marks = {**getattr(defaults, "marks", {}), **getattr(entry, "marks", {})}
+        merged.key_marks = {**getattr(defaults, "key_marks", {}), **getattr(entry, "key_marks", {})}
+        return parse_contract(merged, default_name=None, locate=lambda path: self.value_where(merged, path))
+
+    def value_where(self, merged: "MarkedDict", path: KeyPath) -> Location:
+        """Where a contract's value was written (a key's own position for unknown or absent keys)."""
+        if path[-1:] == (KEY_ITSELF,) or (path and path[0] in merged.key_marks and path[0] not in merged):
+            return self.key_where(merged, path[0])
+        return self.where(merged, path)
+
+    def parse(self, data: Any, root: Location) -> Tuple[YamlTarget, List[CorsContract]]:
+        top = self.top_level(data, root)
+        target, defaults, entries = self.target(top), self.defaults(top), self.entries(top)
+        contracts: List[CorsContract] = []
+        seen: Dict[str, Location] = {}
+        for index in range(len(entries)):
+            contract = self.contract(entries, index, defaults)
+            if contract.name in seen:
+                raise ContractError(
+                    f"duplicate contract name {contract.name!r} (first at {seen[contract.name]}); "
+                    "names identify test items, give each contract its own",
+                    self.value_where(entries[index], ("name",)),
+                )
+            seen[contract.name] = self.value_where(entries[index], ("name",))
+            contracts.append(contract)
+        return target, contracts
 
 
 class CorsYamlFile(pytest.File):
     """A YAML contract file."""
 
-    def _error(self, message: str) -> pytest.Collector.CollectError:
-        return self.CollectError(message)
-
-    def _load(self) -> Any:
-        name = self.display_path()
-        try:
-            text = decode_yaml_bytes(self.path.read_bytes(), name)
-            return load_yaml(text, name)
-        except YamlFileError as exc:
-            raise self._error(str(exc)) from None
-
     def display_path(self) -> str:
+        """The path as the user knows it (relative to the rootdir when inside it)."""
         try:
             return str(self.path.relative_to(self.config.rootpath))
         except ValueError:
@@ -70,79 +164,23 @@ class CorsYamlFile(pytest.File):
 
     def parse(self) -> Tuple[YamlTarget, List[CorsContract]]:
         """Validate the whole file; raise CollectError at the first problem."""
+        from pytest_cors.contract.yaml_loader import (
+            YamlFileError,
+            decode_yaml_bytes,
+            load_document,
+        )
+
         name = self.display_path()
-        data = self._load()
-        if data is None:
-            raise self._error(f"{name}: the contract file is empty; add a 'contracts:' list (see README, YAML contracts)")
-        if not isinstance(data, MarkedDict):
-            raise self._error(f"{locate(data, (), name)}: the top level must be a mapping with a 'contracts:' list")
-        for key in data:
-            if key not in TOP_LEVEL_KEYS:
-                close = difflib.get_close_matches(str(key), TOP_LEVEL_KEYS, n=1, cutoff=0.6)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                raise self._error(
-                    f"{key_location(data, key, name)}: unknown top-level key {key!r}{hint} "
-                    f"(valid: {', '.join(TOP_LEVEL_KEYS)})"
-                )
-        target: YamlTarget = None
-        if "target" in data:
-            value = data["target"]
-            where = locate(data, ("target",), name)
-            if not isinstance(value, str) or not value.strip():
-                raise self._error(f"{where}: target must be a URL string (https://staging.example.com) or module:attribute")
-            target = (value.strip(), f"{where}: target")
-        defaults = data.get("defaults", {})
-        if defaults is None:
-            defaults = {}
-        if not isinstance(defaults, dict):
-            raise self._error(f"{locate(data, ('defaults',), name)}: defaults must be a mapping of contract keys")
-        for key in ("name", "path"):
-            if key in defaults:
-                raise self._error(f"{key_location(defaults, key, name)}: {key!r} cannot be a default; set it per contract")
-        if "contracts" not in data:
-            raise self._error(f"{locate(data, (), name)}: missing 'contracts:' (a list of contracts)")
-        contracts_data = data["contracts"]
-        if not isinstance(contracts_data, list) or not contracts_data:
-            raise self._error(f"{locate(data, ('contracts',), name)}: 'contracts' must be a non-empty list of mappings")
-        contracts: List[CorsContract] = []
-        seen = {}
-        for index, entry in enumerate(contracts_data):
-            entry_where = locate(contracts_data, (index,), name)
-            if not isinstance(entry, dict):
-                raise self._error(f"{entry_where}: each contract must be a mapping (path:, origins:, ...)")
-            merged = MarkedDict({**defaults, **entry})
-            merged.mark = getattr(entry, "mark", None)
-            merged.marks = {**getattr(defaults, "marks", {}), **getattr(entry, "marks", {})}
-            merged.key_marks = {**getattr(defaults, "key_marks", {}), **getattr(entry, "key_marks", {})}
-
-            def where(path: Tuple[Any, ...], merged: MarkedDict = merged) -> str:
-                if path[-1:] == (KEY_ITSELF,):
-                    return key_location(merged, path[0], name)
-                if path and path[0] in merged.key_marks and path[0] not in merged:
-                    return key_location(merged, path[0], name)
-                if len(path) == 1 and path[0] in merged.key_marks:
-                    mark = merged.marks.get(path[0])
-                    if mark is not None:
-                        return f"{name}:{mark.line}:{mark.column}"
-                return locate(merged, path, name)
-
-            try:
-                contract = parse_contract(merged, default_name=None, locate=where)
-            except ContractError as exc:
-                raise self._error(str(exc)) from None
-            if contract.name in seen:
-                raise self._error(
-                    f"{where(('name',))}: duplicate contract name {contract.name!r} (first at {seen[contract.name]}); "
-                    "names identify test items, give each contract its own"
-                )
-            seen[contract.name] = where(("name",))
-            contracts.append(contract)
-        return target, contracts
+        try:
+            data, root = load_document(decode_yaml_bytes(self.path.read_bytes(), name), name)
+            return _FileParser(name).parse(data, root)
+        except (YamlFileError, ContractError) as exc:
+            raise self.CollectError(str(exc)) from None
 
     def collect(self) -> Iterator[pytest.Item]:
         target, contracts = self.parse()
         for contract in contracts:
-            line = _line_of(contract.where)
+            line = (contract.where.line or 1) - 1
             for case in contract.cases():
                 yield CorsCaseItem.from_parent(
                     self,
@@ -155,23 +193,12 @@ class CorsYamlFile(pytest.File):
             yield from audit_items(self, contract, target, line)
 
 
-def _line_of(where: str) -> int:
-    parts = where.rsplit(":", 2)
-    try:
-        return int(parts[-2]) - 1
-    except (ValueError, IndexError):
-        return 0
-
-
-def _check_yaml_case(_cors_case_result: Any, request: Any) -> None:
+def _check_yaml_case(_cors_case_result: Tuple[CaseResult, CorsRun], request: pytest.FixtureRequest) -> None:
     """The body of every YAML item: the exchanges already ran in setup; judge them."""
     __tracebackhide__ = True
     result, run = _cors_case_result
-    if result.spec_warning:
-        item = request.node  # the warning points at the contract in the YAML file
-        warnings.warn_explicit(
-            CorsSpecWarning(result.spec_warning), CorsSpecWarning, str(item.path), getattr(item, "contract_line", 0) + 1
-        )
+    item = request.node  # the warning points at the contract in the YAML file
+    warn_spec_deviations([result], str(item.path), getattr(item, "contract_line", 0) + 1)
     text = run.failure_text([result])
     if text:
         raise CorsContractFailure(text)
@@ -186,7 +213,7 @@ class CorsCaseItem(YamlContractItem):
 
 
 @pytest.fixture
-def _cors_case_result(request: pytest.FixtureRequest):
+def _cors_case_result(request: pytest.FixtureRequest) -> Tuple[CaseResult, CorsRun]:
     """Runs a YAML item's exchanges during setup, so network faults are test errors, not failures."""
     item = request.node
     if not isinstance(item, CorsCaseItem):  # pragma: no cover - only YAML items request it

@@ -7,46 +7,37 @@ them into pytest's hooks.
 from __future__ import annotations
 
 import dataclasses
-import warnings
 from pathlib import Path
 from typing import Any, List, Optional
 
 import pytest
 
-from pytest_cors.check.run import CorsRun
-from pytest_cors.contract.schema import ContractError, CorsContract, parse_contract
+from pytest_cors.contract.model import ContractError, CorsContract, Location
+from pytest_cors.contract.schema import KeyPath, parse_contract
 from pytest_cors.errors import (
     CorsConfigurationError,
     CorsContractFailure,
     CorsReportedError,
 )
-from pytest_cors.plugin.audit_items import (  # noqa: F401  # noqa: F401
+from pytest_cors.plugin import audit_items, collect, fixtures
+from pytest_cors.plugin.audit_items import (
     CorsAuditFailure,
-    CorsAuditWarning,
-    _cors_audit_findings,
     judge_findings,
     marker_findings,
-    pytest_collection,
-    pytest_terminal_summary,
 )
-from pytest_cors.plugin.collect import (  # noqa: F401
-    CorsSpecWarning,
-    CorsYamlFile,
-    _cors_case_result,
-    is_contract_file,
-)
+from pytest_cors.plugin.collect import CorsYamlFile, is_contract_file
 from pytest_cors.plugin.faults import FaultSummary
-from pytest_cors.plugin.fixtures import (  # noqa: F401
-    RUN_KEY,
-    SETTINGS_KEY,
-    cors,
-    cors_app,
-    cors_target,
-    get_run,
-    resolve_target,
-)
+from pytest_cors.plugin.fixtures import RUN_KEY, SETTINGS_KEY, get_run, resolve_target
 from pytest_cors.plugin.options import add_options, load_settings
-from pytest_cors.report.case_failure import Redactor
+from pytest_cors.plugin.spec_warning import warn_spec_deviations
+from pytest_cors.report.redaction import Redactor
+
+#: Plugin modules whose hooks and fixtures pytest must see, registered in pytest_configure.
+PLUGIN_MODULES = (
+    ("pytest-cors-fixtures", fixtures),
+    ("pytest-cors-yaml", collect),
+    ("pytest-cors-audit", audit_items),
+)
 
 MARKER_HELP = (
     "cors(path=None, *, origins=(), deny_origins=(), methods=('GET',), request_headers=(), credentials=False, "
@@ -90,11 +81,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER_HELP)
+    for name, module in PLUGIN_MODULES:
+        if not config.pluginmanager.is_registered(module):
+            config.pluginmanager.register(module, name)
     try:
         settings = load_settings(config)
     except CorsConfigurationError as exc:
         raise pytest.UsageError(f"pytest-cors: {exc}") from None
     config.stash[SETTINGS_KEY] = settings
+    from pytest_cors.check.run import CorsRun
+
     config.stash[RUN_KEY] = CorsRun(
         profiles=settings.profiles,
         redactor=Redactor.with_names(settings.redact),
@@ -111,9 +107,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     run = config.stash.get(RUN_KEY, None)
     if run is not None:
         run.close()
-    summary = config.pluginmanager.get_plugin("pytest-cors-faults")
-    if summary is not None:
-        config.pluginmanager.unregister(summary)
+    for name in ("pytest-cors-faults", *(name for name, _ in PLUGIN_MODULES)):
+        plugin = config.pluginmanager.get_plugin(name)
+        if plugin is not None:
+            config.pluginmanager.unregister(plugin)
 
 
 def pytest_report_header(config: pytest.Config) -> Optional[List[str]]:
@@ -142,7 +139,7 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> Optional[p
 def contract_from_marker(mark: pytest.Mark, test_name: str, nodeid: str) -> CorsContract:
     """Validate one ``@pytest.mark.cors(...)`` with the same schema as YAML."""
     kwargs = dict(mark.kwargs)
-    where = f"{nodeid}: @pytest.mark.cors"
+    where = Location(nodeid, detail="@pytest.mark.cors")
     if len(mark.args) > 1:
         raise ContractError(f"takes at most one positional argument (the path), got {len(mark.args)}: {mark.args!r}", where)
     if mark.args:
@@ -150,8 +147,8 @@ def contract_from_marker(mark: pytest.Mark, test_name: str, nodeid: str) -> Cors
             raise ContractError("path given both positionally and as path=", where)
         kwargs["path"] = mark.args[0]
 
-    def locate(path: tuple) -> str:
-        return f"{where} argument {path[0]!r}" if path else where
+    def locate(path: KeyPath) -> Location:
+        return Location(nodeid, detail=f"@pytest.mark.cors argument {path[0]!r}") if path else where
 
     return parse_contract(kwargs, default_name=test_name, locate=locate)
 
@@ -207,12 +204,7 @@ def pytest_runtest_call(item: pytest.Item):
     results = item.stash.get(RESULTS_KEY, None)
     if results:
         run = get_run(item.config)
-        for case_result in results:
-            if case_result.spec_warning:
-                # point at the test, not at the plugin's code
-                warnings.warn_explicit(
-                    CorsSpecWarning(case_result.spec_warning), CorsSpecWarning, str(item.path), (item.location[1] or 0) + 1
-                )
+        warn_spec_deviations(results, str(item.path), (item.location[1] or 0) + 1)  # points at the test
         text = run.failure_text(results)
         audit_texts = [judge_findings(item.config, item.nodeid, f) for f in item.stash.get(AUDIT_KEY, []) if f]
         audit_text = "\n\n".join(t for t in audit_texts if t)

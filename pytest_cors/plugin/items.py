@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from pytest_cors.contract.schema import CorsContract
+from pytest_cors.contract.model import CorsContract
 from pytest_cors.errors import CorsReportedError
 from pytest_cors.plugin.fixtures import YamlTarget, get_run, resolve_target
 from pytest_cors.transport import Transport

@@ -7,19 +7,22 @@ whether to fix ``pytest.ini`` or the command they typed.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from dataclasses import dataclass, field
-from typing import Any, Tuple
+from typing import Any, Optional, Tuple
+from urllib.parse import urlsplit
 
 import pytest
 
-from pytest_cors.browser.origins import OriginError, parse_origin
+from pytest_cors.audit.catalogue import SEVERITIES
+from pytest_cors.browser.origins import OriginError, is_valid_http_url, parse_origin
 from pytest_cors.browser.profiles import (
     BrowserProfile,
     UnknownProfileError,
     select_profiles,
 )
-from pytest_cors.audit.catalogue import SEVERITIES
 from pytest_cors.errors import CorsConfigurationError
 
 #: (flag, ini key, help, ini type, default)
@@ -147,9 +150,10 @@ def load_settings(config: pytest.Config) -> CorsSettings:
         raise bad("cors_app_origin", "the app must be served from a real origin, not null")
     url = get["cors_url"]
     if url.value:
-        text = str(url.value)
-        if not text.startswith(("http://", "https://")):
-            raise bad("cors_url", f"{text!r} is not an http(s) URL; did you mean 'https://{text}'?")
+        problem = url_problem(str(url.value))
+        if problem:
+            raise bad("cors_url", problem)
+    _refuse_two_targets(url, get["cors_app"])
     audit = str(get["cors_audit"].value or "fail").lower()
     if audit not in ("fail", "warn", "off"):
         raise bad("cors_audit", f"{audit!r} is not one of fail, warn, off")
@@ -192,3 +196,51 @@ def load_settings(config: pytest.Config) -> CorsSettings:
         scan_origins=tuple(scan_origins),
         sources=sources,
     )
+
+
+#: ``host:port`` or ``name.tld`` (optionally with a path): a URL whose scheme was forgotten, not ``module:attribute``.
+_HOST_AND_PORT = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}(/.*)?|[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/.*)?")
+
+
+def _guess_scheme(host_and_port: str) -> str:
+    host = urlsplit("//" + host_and_port).hostname or ""
+    try:
+        local = host == "localhost" or ipaddress.ip_address(host).is_loopback or ipaddress.ip_address(host).is_private
+    except ValueError:
+        local = False
+    return "http" if local else "https"
+
+
+def url_problem(text: str) -> Optional[str]:
+    """Why ``text`` is not a usable http(s) base URL (None when it is); says what was probably meant."""
+    if not text.lower().startswith(("http://", "https://")):
+        scheme = _guess_scheme(text) if _HOST_AND_PORT.fullmatch(text) else "https"
+        return f"{text!r} is not an http(s) URL; did you mean '{scheme}://{text}'?"
+    if not urlsplit(text).netloc or not is_valid_http_url(text):
+        return f"{text!r} has no valid host (e.g. http://localhost:8000 or https://staging.example.com)"
+    return None
+
+
+def target_problem(text: str) -> Optional[str]:
+    """Why a YAML ``target:`` is neither an http(s) URL nor ``module:attribute`` (None when it is one)."""
+    if "://" in text:
+        return url_problem(text)
+    if _HOST_AND_PORT.fullmatch(text):
+        return (
+            f"{text!r} looks like a URL without a scheme, not module:attribute; "
+            f"did you mean '{_guess_scheme(text)}://{text}'?"
+        )
+    if ":" not in text:
+        return f"{text!r} must be an http(s) URL or a WSGI app as module:attribute"
+    return None
+
+
+def _refuse_two_targets(url: Setting, app: Setting) -> None:
+    """--cors-url and --cors-app together (or both ini keys) would leave the target to precedence: refuse."""
+    if not (url.value and app.value):
+        return
+    url_cli, app_cli = url.source.startswith("--"), app.source.startswith("--")
+    if url_cli == app_cli:
+        raise CorsConfigurationError(
+            f"{url.source} and {app.source} are both given: pass one target (a live URL or an in-process app), not both"
+        )

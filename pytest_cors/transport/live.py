@@ -18,7 +18,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from pytest_cors import __version__
 from pytest_cors.browser.exchange import HttpRequest, HttpResponse
-from pytest_cors.browser.origins import is_ip_address, serialize_url_origin
+from pytest_cors.browser.origins import default_port, is_ip_address, serialize_url_origin
 from pytest_cors.browser.safelist import join_repeated_headers
 from pytest_cors.transport import TransportError
 
@@ -229,9 +229,7 @@ class LiveTransport:
         return self._base
 
     def describe(self) -> str:
-        from pytest_cors.report.case_failure import (
-            Redactor,  # local: report imports the engine, not the transports
-        )
+        from pytest_cors.report.redaction import Redactor
 
         return f"live URL {Redactor.urls(self._base)}"
 
@@ -286,7 +284,7 @@ class LiveTransport:
 
         def lookup() -> None:
             try:
-                socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM)
+                socket.getaddrinfo(host, parts.port or default_port(parts.scheme), type=socket.SOCK_STREAM)
             except BaseException as exc:  # noqa: BLE001 - reported below
                 outcome.append(exc)
 

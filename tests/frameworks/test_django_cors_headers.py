@@ -4,8 +4,8 @@ import pytest
 from django.test.utils import override_settings
 
 from pytest_cors import parse_contract, select_profiles
-from pytest_cors.report.case_failure import Redactor
 from pytest_cors.check.run import CorsRun
+from pytest_cors.report.redaction import Redactor
 
 APP = "https://app.example.com"
 ADMIN = "https://admin.example.com"

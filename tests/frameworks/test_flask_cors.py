@@ -3,8 +3,8 @@
 import pytest
 
 from pytest_cors import parse_contract, select_profiles
-from pytest_cors.report.case_failure import Redactor
 from pytest_cors.check.run import CorsRun
+from pytest_cors.report.redaction import Redactor
 
 APP = "https://app.example.com"
 ADMIN = "https://admin.example.com"

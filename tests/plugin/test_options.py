@@ -288,7 +288,8 @@ def test_yaml_target_errors(project):
     result = project.run()
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
-        ["cors_api.yaml:1:9: target: target 'staging.example.com' must be an http(s) URL or a WSGI app as module:attribute"]
+        ["cors_api.yaml:1:9: target: 'staging.example.com' looks like a URL without a scheme, not module:attribute; "
+         "did you mean 'https://staging.example.com'?"]
     )
 
 

@@ -10,15 +10,16 @@ import string
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from pytest_cors.contract.schema import KEYS, ContractError, CorsContract, parse_contract
 from pytest_cors.browser.exchange import FetchRequest, HttpRequest, HttpResponse
-from pytest_cors.contract.yaml_loader import YamlFileError, load_yaml
+from pytest_cors.browser.fetch import simulate_fetch
 from pytest_cors.browser.origins import OriginError, parse_origin
 from pytest_cors.browser.profiles import PROFILES
-from pytest_cors.report.case_failure import Redactor, printable
-from pytest_cors.browser.safelist import is_token, parse_token_list
-from pytest_cors.browser.fetch import simulate_fetch
 from pytest_cors.browser.rules import cors_check
+from pytest_cors.browser.safelist import is_token, parse_token_list
+from pytest_cors.contract.model import ContractError, CorsContract
+from pytest_cors.contract.schema import KEYS, parse_contract
+from pytest_cors.contract.yaml_loader import YamlFileError, load_yaml
+from pytest_cors.report.redaction import Redactor, printable
 
 TOKEN_CHARS = "!#$%&'*+-.^_`|~" + string.ascii_letters + string.digits
 ORIGIN = "https://app.example.com"

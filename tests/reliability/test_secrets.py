@@ -8,7 +8,8 @@ import logging
 import pytest
 
 from pytest_cors.browser.exchange import HttpRequest
-from pytest_cors.report.case_failure import REDACTED, Redactor, curl_command
+from pytest_cors.report.curl import curl_command
+from pytest_cors.report.redaction import REDACTED, Redactor
 
 from .servers import FaultServer, Request, cors_reply
 

@@ -60,10 +60,10 @@ YAML_CASES = [
      "cors_api.yaml:5:19: origin 'https://a.example.com' is both allowed (origins) and denied (deny_origins)"),
     ("empty-methods", HEAD + "    origins: [https://a.example.com]\n    methods: []\n",
      "cors_api.yaml:5:14: methods is empty*"),
-    ("nothing-to-check", HEAD, "cors_api.yaml:2:5: the contract has nothing to check*"),
+    ("nothing-to-check", HEAD, "cors_api.yaml:2:5: contract 'api' has nothing to check*"),
     ("empty-file", "", "cors_api.yaml: the contract file is empty*"),
     ("only-comments", "# TODO\n", "cors_api.yaml: the contract file is empty*"),
-    ("missing-path", "contracts:\n  - origins: [https://a.example.com]\n", "cors_api.yaml:2:5: missing required key 'path'*"),
+    ("missing-path", "contracts:\n  - origins: [https://a.example.com]\n", "cors_api.yaml:2:5: the contract with origins is missing the required key 'path'*"),
     ("invalid-yaml", "contracts:\n  - path: /a\n   origins: [x\n", "cors_api.yaml:3:*: invalid YAML:*"),
 ]
 
@@ -109,7 +109,7 @@ MARKER_CASES = [
      "test_m.py::test_m: @pytest.mark.cors argument 'credentials': credentials must be true or false, got string 'yes'"),
     ('origins=["https://a.example.com"], deny_origins=["https://a.example.com"]',
      "test_m.py::test_m: @pytest.mark.cors argument 'deny_origins': origin 'https://a.example.com' is both allowed*"),
-    ("", "test_m.py::test_m: @pytest.mark.cors: the contract has nothing to check*"),
+    ("", "test_m.py::test_m: @pytest.mark.cors: contract 'test_m' has nothing to check*"),
 ]
 
 

@@ -11,18 +11,18 @@ import json
 
 import pytest
 
-from pytest_cors.audit.catalogue import PROBE_IDS
-from pytest_cors.contract.schema import (
-    KEYS,
+from pytest_cors.browser.origins import OriginError
+from pytest_cors.browser.safelist import is_safelisted_header
+from pytest_cors.contract.model import (
     PUBLIC_SAMPLE_ORIGIN,
     AuditSettings,
     ContractError,
+    Location,
     MaxAge,
-    parse_contract,
     parse_origin_pattern,
 )
-from pytest_cors.browser.origins import OriginError
-from pytest_cors.browser.safelist import is_safelisted_header
+from pytest_cors.audit.catalogue import PROBE_IDS
+from pytest_cors.contract.schema import KEYS, parse_contract
 
 A = "https://app.example"
 B = "https://admin.example"
@@ -107,7 +107,8 @@ def test_aliases_and_scalars():
 def test_default_name_and_where():
     contract = parse_contract({"path": "/a", "origins": [A]}, default_name="test_users", where="tests/test_x.py::test_users")
     assert contract.name == "test_users"
-    assert contract.where == "tests/test_x.py::test_users"
+    assert contract.where == Location("tests/test_x.py::test_users")
+    assert str(contract.where) == "tests/test_x.py::test_users"
 
 
 def test_request_headers_as_names_get_a_never_safelisted_value():
@@ -269,9 +270,10 @@ def test_alias_and_canonical_together(data):
 @pytest.mark.parametrize(
     "data, message",
     [
-        ([A], "a contract must be a mapping of keys, got list"),
-        ("path: /a", "a contract must be a mapping of keys, got string"),
-        ({"origins": [A]}, "missing required key 'path' (e.g. path: /api/users)"),
+        ([A], "a contract must be a mapping of keys, got list ['https://app.example']"),
+        ("path: /a", "a contract must be a mapping of keys, got string 'path: /a'"),
+        ({"origins": [A]}, "the contract with origins is missing the required key 'path' (e.g. path: /api/users)"),
+        ({"name": "users", "origins": [A]}, "contract 'users' is missing the required key 'path' (e.g. path: /api/users)"),
         ({**base(), 1: 2}, "contract keys must be strings, got integer 1"),
         (base(path=5), "path must be a string like '/api/users', got integer 5"),
         (base(path="api/users"), "path 'api/users' must start with '/'; did you mean '/api/users'?"),
@@ -363,8 +365,8 @@ def test_forbidden_request_headers(name):
 @pytest.mark.parametrize(
     "data, message",
     [
-        ({"path": "/a"}, "the contract has nothing to check: give origins (that must be allowed) and/or deny_origins (that must be blocked)"),
-        ({"path": "/a", "origins": []}, "the contract has nothing to check: give origins (that must be allowed) and/or deny_origins (that must be blocked)"),
+        ({"path": "/a"}, "contract '/a' has nothing to check: give origins (that must be allowed) and/or deny_origins (that must be blocked)"),
+        ({"path": "/a", "origins": []}, "contract '/a' has nothing to check: give origins (that must be allowed) and/or deny_origins (that must be blocked)"),
         (base(deny_origins=["https://App.example"]), "origin 'https://app.example' is both allowed (origins) and denied (deny_origins)"),
         ({"path": "/a", "origins": ["*"], "deny_origins": [B]}, "origins: ['*'] allows every origin, so deny_origins can never hold"),
         ({"path": "/a", "deny_origins": [B], "expose_headers": ["X-A"]}, "expose_headers needs at least one allowed origin to read them"),
@@ -408,11 +410,11 @@ def test_errors_are_located(data, path):
 
     def locate(p):
         seen.append(p)
-        return f"contracts.yaml@{'/'.join(map(str, p))}"
+        return Location("contracts.yaml", len(p) + 1, 1, "/".join(map(str, p)))
 
     err = error(data, locate=locate)
     assert seen[-1] == path
-    assert err.where == f"contracts.yaml@{'/'.join(map(str, path))}"
+    assert err.where == Location("contracts.yaml", len(path) + 1, 1, "/".join(map(str, path)))
     assert str(err) == f"{err.where}: {err.message}"
 
 

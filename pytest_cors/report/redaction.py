@@ -1,0 +1,75 @@
+"""What may leave the plugin: secrets hidden, control characters escaped, huge values clipped.
+
+Every text shown to humans (failure reports, curl lines, audit findings, fault
+summaries) passes through here, so a token in a header or a password in a URL
+never reaches a terminal, a CI log or a JUnit file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+from urllib.parse import urlsplit, urlunsplit
+
+REDACTED = "<redacted>"
+ALWAYS_REDACTED = frozenset({"authorization", "cookie", "proxy-authorization", "set-cookie"})
+#: ``scheme://user:password@`` in any text; group 1 keeps ``scheme://user:``.
+_URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:]*:)[^\s/?#@]*@")
+
+
+@dataclass(frozen=True)
+class Redactor:
+    """Hides secret header values and URL passwords in anything shown to humans."""
+
+    extra: frozenset = frozenset()
+
+    @classmethod
+    def with_names(cls, names: Iterable[str]) -> "Redactor":
+        return cls(frozenset(n.strip().lower() for n in names if n.strip()))
+
+    def is_secret(self, name: str) -> bool:
+        lowered = name.lower()
+        return lowered in ALWAYS_REDACTED or lowered in self.extra
+
+    def header(self, name: str, value: str) -> str:
+        return REDACTED if self.is_secret(name) else value
+
+    def url(self, url: str) -> str:
+        try:
+            parts = urlsplit(url)
+            password = parts.password
+        except ValueError:  # not parseable (bad port, bad IPv6): fall back to the pattern
+            return self.urls(url)
+        if password is None:
+            return url
+        host = parts.netloc.rsplit("@", 1)[1]
+        netloc = f"{parts.username}:{REDACTED}@{host}"
+        return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+    @staticmethod
+    def urls(text: str) -> str:
+        """Hide the password of every ``scheme://user:password@host`` inside free text."""
+        return _URL_PASSWORD.sub(lambda m: f"{m.group(1)}{REDACTED}@", text)
+
+    def text(self, text: str, secrets: Iterable[str] = ()) -> str:
+        for secret in sorted(set(secrets), key=len, reverse=True):
+            if secret and len(secret) >= 4:
+                text = text.replace(secret, REDACTED)
+        return self.urls(text)
+
+
+def shorten(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} chars)"
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_LONG_QUOTED = re.compile(r"(['‘])([^'’\n]{201,})(['’])")
+MAX_LINE = 1000
+
+
+def printable(text: str) -> str:
+    """Report text safe for terminals, CI logs and XML: control bytes escaped, huge values clipped."""
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+    text = _LONG_QUOTED.sub(lambda m: m.group(1) + shorten(m.group(2), 120) + m.group(3), text)
+    return "\n".join(shorten(line, MAX_LINE) for line in text.split("\n"))
