@@ -1,10 +1,23 @@
-"""Shared test settings. Hypothesis profiles:
+"""Shared test settings.
+
+Hypothesis profiles:
 
 * ``ci`` (loaded by default): few examples, no deadline, so property tests stay fast in CI;
 * ``thorough``: 10,000 examples per property, selected with ``--hypothesis-profile=thorough``
   (hypothesis' pytest plugin loads it after this file, so the command line wins).
+
+pytest-django and pytest-flask (test extras, auto-loaded through their entry points) stay
+installed and active. This suite configures Django by hand (``settings.configure`` in the
+modules that serve Django apps), so pytest-django's session-wide ``setup_test_environment``
+is not for it: were it to run here, every in-process pytester run (which loads pytest-django
+again and sees the same configured Django) would call it a second time and error. The
+override below keeps the outer session out of Django's test environment; each pytester run
+sets it up and tears it down itself. The suite's own fixtures avoid pytest-django's and
+pytest-flask's names (``live_server``, ``client``, ``app``, ``settings``), because their
+autouse helpers act on any test that requests one of those names.
 """
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -18,3 +31,9 @@ settings.register_profile(
     print_blob=True,
 )
 settings.load_profile("ci")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def django_test_environment():
+    """Overrides pytest-django's fixture of this name for this suite only (see the module docstring)."""
+    yield

@@ -140,7 +140,7 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server():
+def policy_server():
     servers = []
 
     def start(policy=None, **kwargs):

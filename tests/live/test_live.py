@@ -18,8 +18,8 @@ def test_users():
 """
 
 
-def test_unsafe_actual_requests_are_not_sent_without_the_flag(pytester, live_server, run):
-    server = live_server({"origins": [APP], "max_age": 600})
+def test_unsafe_actual_requests_are_not_sent_without_the_flag(pytester, policy_server, run):
+    server = policy_server({"origins": [APP], "max_age": 600})
     pytester.makepyfile(test_users=MARKED)
     result = run("--cors-url", server.url)
     result.assert_outcomes(passed=1)
@@ -45,8 +45,8 @@ def test_unsafe_actual_requests_are_not_sent_without_the_flag(pytester, live_ser
     )
 
 
-def test_the_report_says_the_actual_request_was_not_sent(pytester, live_server, run):
-    server = live_server({"origins": [APP], "max_age": 300})
+def test_the_report_says_the_actual_request_was_not_sent(pytester, policy_server, run):
+    server = policy_server({"origins": [APP], "max_age": 300})
     pytester.makepyfile(test_users=MARKED)
     result = run("--cors-url", server.url)
     result.assert_outcomes(failed=1)
@@ -66,8 +66,8 @@ def test_the_report_says_the_actual_request_was_not_sent(pytester, live_server, 
     assert ("PUT", "/api/users") not in server.requests()
 
 
-def test_a_deny_case_whose_preflight_allows_fails_and_says_what_was_not_sent(pytester, live_server, run):
-    server = live_server({"origins": "reflect"})
+def test_a_deny_case_whose_preflight_allows_fails_and_says_what_was_not_sent(pytester, policy_server, run):
+    server = policy_server({"origins": "reflect"})
     pytester.makepyfile(
         test_d='import pytest\n\n@pytest.mark.cors(path="/x", deny_origins=["https://evil.example.net"], methods=["DELETE"])\n'
         "def test_d():\n    pass\n"
@@ -84,8 +84,8 @@ def test_a_deny_case_whose_preflight_allows_fails_and_says_what_was_not_sent(pyt
 
 
 @pytest.mark.parametrize("how", ["option", "ini"])
-def test_send_unsafe_sends_them(pytester, live_server, run, how):
-    server = live_server({"origins": [APP], "max_age": 600})
+def test_send_unsafe_sends_them(pytester, policy_server, run, how):
+    server = policy_server({"origins": [APP], "max_age": 600})
     pytester.makepyfile(test_users=MARKED)
     if how == "ini":
         pytester.makeini(f"[pytest]\ncors_url = {server.url}\ncors_send_unsafe = true\n")
@@ -117,8 +117,8 @@ def test_in_process_everything_is_sent(pytester, run):
     run("--cors-app", "myapp:app").assert_outcomes(passed=2)
 
 
-def test_patch_goes_on_the_wire_as_written(pytester, live_server, run):
-    server = live_server({"origins": [APP], "methods": "GET, patch"})
+def test_patch_goes_on_the_wire_as_written(pytester, policy_server, run):
+    server = policy_server({"origins": [APP], "methods": "GET, patch"})
     pytester.makepyfile(
         test_p='import pytest\n\n@pytest.mark.cors(path="/p", origins=["https://app.example.com"], methods=["patch"])\n'
         "def test_p():\n    pass\n"
@@ -128,9 +128,9 @@ def test_patch_goes_on_the_wire_as_written(pytester, live_server, run):
     assert server.log[0][2]["Access-Control-Request-Method"] == "patch"
 
 
-def test_yaml_target_and_precedence(pytester, live_server, run):
-    good = live_server({"origins": [APP]})
-    bad = live_server({"origins": []})
+def test_yaml_target_and_precedence(pytester, policy_server, run):
+    good = policy_server({"origins": [APP]})
+    bad = policy_server({"origins": []})
     pytester.makefile(
         ".yaml",
         cors_api=f"target: {good.url}\ncontracts:\n  - {{name: c, path: /api, origins: [{APP}]}}\n",
@@ -148,8 +148,8 @@ def test_yaml_target_and_precedence(pytester, live_server, run):
     result.stdout.fnmatch_lines([f"CORS contract 'c' violated: GET {bad.url}/api from origin {APP}"])
 
 
-def test_ini_cors_url_beats_the_cors_app_fixture(pytester, live_server, run):
-    server = live_server({"origins": [APP]})
+def test_ini_cors_url_beats_the_cors_app_fixture(pytester, policy_server, run):
+    server = policy_server({"origins": [APP]})
     pytester.makeconftest("import pytest\n\n@pytest.fixture\ndef cors_app():\n    raise AssertionError('not used')\n")
     pytester.makepyfile(test_a='import pytest\n\n@pytest.mark.cors(path="/a", origins=["https://app.example.com"])\ndef test_a():\n    pass\n')
     pytester.makeini(f"[pytest]\ncors_url = {server.url}\n")
@@ -159,16 +159,16 @@ def test_ini_cors_url_beats_the_cors_app_fixture(pytester, live_server, run):
     assert server.requests() == [("GET", "/a")]
 
 
-def test_werkzeug_server_closes_each_connection(pytester, live_server, run):
+def test_werkzeug_server_closes_each_connection(pytester, policy_server, run):
     """The control for the next test: werkzeug's dev server closes every connection."""
-    server = live_server({"origins": [APP]})
+    server = policy_server({"origins": [APP]})
     pytester.makepyfile(test_users=MARKED)
     run("--cors-url", server.url).assert_outcomes(failed=1)
     assert server.connections == len(server.log) == 4
 
 
-def test_one_session_reuses_connections(pytester, live_server, run):
-    server = live_server({"origins": [APP, "https://admin.example.com"], "max_age": 600}, keepalive=True)
+def test_one_session_reuses_connections(pytester, policy_server, run):
+    server = policy_server({"origins": [APP, "https://admin.example.com"], "max_age": 600}, keepalive=True)
     pytester.makepyfile(test_users=MARKED)
     pytester.makefile(
         ".yaml",
@@ -181,8 +181,8 @@ def test_one_session_reuses_connections(pytester, live_server, run):
     assert server.connections == 1
 
 
-def test_same_origin_as_the_live_url_is_an_error(pytester, live_server, run):
-    server = live_server({"origins": "reflect"})
+def test_same_origin_as_the_live_url_is_an_error(pytester, policy_server, run):
+    server = policy_server({"origins": "reflect"})
     pytester.makepyfile(
         test_a=f'import pytest\n\n@pytest.mark.cors(path="/a", origins=["{server.url}"])\ndef test_a():\n    pass\n'
     )
@@ -195,8 +195,8 @@ def test_same_origin_as_the_live_url_is_an_error(pytester, live_server, run):
 
 
 @pytest.mark.parametrize("how", ["option", "ini"])
-def test_timeout_applies(pytester, live_server, run, how):
-    server = live_server({"origins": [APP]}, slow_seconds=1.0)
+def test_timeout_applies(pytester, policy_server, run, how):
+    server = policy_server({"origins": [APP]}, slow_seconds=1.0)
     pytester.makepyfile(
         test_s='import pytest\n\n@pytest.mark.cors(path="/slow", origins=["https://app.example.com"])\ndef test_s():\n    pass\n'
     )
@@ -222,8 +222,8 @@ def test_timeout_applies(pytester, live_server, run, how):
     run("--cors-url", server.url).assert_outcomes(passed=1)
 
 
-def test_connection_refused_is_an_error_not_a_verdict(pytester, live_server, run):
-    server = live_server()
+def test_connection_refused_is_an_error_not_a_verdict(pytester, policy_server, run):
+    server = policy_server()
     url = server.url
     server.stop()
     pytester.makepyfile(test_a='import pytest\n\n@pytest.mark.cors(path="/a", origins=["https://app.example.com"])\ndef test_a():\n    pass\n')
@@ -232,8 +232,8 @@ def test_connection_refused_is_an_error_not_a_verdict(pytester, live_server, run
     result.stdout.fnmatch_lines(["cannot reach the target: connection-refused", f"  URL:   {url}/a"], consecutive=True)
 
 
-def test_cors_fixture_against_a_live_url(pytester, live_server, run):
-    server = live_server({"origins": [APP], "expose": "X-Total-Count"})
+def test_cors_fixture_against_a_live_url(pytester, policy_server, run):
+    server = policy_server({"origins": [APP], "expose": "X-Total-Count"})
     pytester.makepyfile(
         test_f="""
         def test_f(cors):
