@@ -1,94 +1,269 @@
-"""Speed as ratios against a baseline measured in the same run (never absolute timings).
+"""What a user waits for: whole ``python -m pytest`` runs of pytest-cors against the plain-test floor.
 
-1. engine overhead: checking contract cases in three browser profiles vs. sending the
-   same requests straight through werkzeug (the unavoidable cost of the app itself);
-2. YAML loading with marks and validation vs. plain ``yaml.safe_load`` of the same file.
+Every figure is a ratio measured in this one run (medians of interleaved
+repetitions, wall time and CPU time side by side):
 
-Run: python benchmarks/run.py   (loops are bounded in count; no network)
+- in-process: N YAML contracts (credentialed PUT with a custom header, audit off)
+  vs generated plain tests sending the same preflight and actual request through
+  werkzeug's test client;
+- live: the same against a real server on 127.0.0.1 (plain tests: one reused
+  requests.Session), and the ``-n 2`` (xdist) speedup of each side;
+- collection: 10,000 YAML contracts (60,000 items) vs 60,000 trivial parametrized
+  tests, ``--collect-only``;
+- audit on vs off; cost per check at N = 100, 1,000 and 10,000.
+
+Run: python benchmarks/run.py   (about 5-10 minutes; writes benchmarks/results.md)
 """
 
 from __future__ import annotations
 
+import argparse
+import importlib.util
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Dict, List, Optional, Tuple
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "example_contracts"))
+from machine import MachineLoad, describe_machine
+from measure import Median, Variant, interleaved
+from projects import COLLECTION_DEFAULTS, plain_project, trivial_project, yaml_project
 
-import yaml  # noqa: E402
-
-from example_api import app  # noqa: E402
-from pytest_cors.check.case import check_case  # noqa: E402
-from pytest_cors.contract.schema import parse_contract  # noqa: E402
-from pytest_cors.contract.yaml_loader import load_yaml  # noqa: E402
-from pytest_cors.browser.profiles import select_profiles  # noqa: E402
-from pytest_cors.transport.wsgi import WsgiTransport  # noqa: E402
-
-ROUNDS = 5
-
-
-def best_of(func: Callable[[], None], rounds: int = ROUNDS) -> float:
-    timings = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        func()
-        timings.append(time.perf_counter() - start)
-    return min(timings)
+HERE = Path(__file__).resolve().parent
+N = 1000
+#: The audit multiplies the requests: fewer contracts keep its runs short.
+AUDIT_N = 200
+COLLECTION_CONTRACTS = 10_000
+ITEMS_PER_COLLECTION_CONTRACT = 6
+AUDIT_OFF = ("--cors-audit", "off")
 
 
-def engine_ratio() -> float:
-    transport = WsgiTransport(app)
-    contract = parse_contract(
-        {
-            "path": "/api/users",
-            "origins": ["https://app.example.com", "https://admin.example.com"],
-            "deny_origins": ["https://evil.example.net"],
-            "methods": ["GET", "PUT", "DELETE"],
-            "request_headers": ["Authorization"],
-            "credentials": True,
-        }
-    )
-    profiles = select_profiles("all")
-    cases = contract.cases() * 20
-    requests_sent = []
+class Report:
+    """Lines printed as they are measured, kept for results.md, plus the verdict on each target."""
 
-    def with_engine() -> None:
-        for case in cases:
-            result = check_case(case, transport.send, transport.base_url(), profiles)
-            requests_sent.append(len(result.exchanges))
+    def __init__(self) -> None:
+        self.lines: List[str] = []
+        self.targets: List[str] = []
 
-    with_engine()
-    exchanges = [e.request for case in cases for e in check_case(case, transport.send, transport.base_url(), profiles).exchanges]
+    def say(self, line: str = "") -> None:
+        print(line, flush=True)
+        self.lines.append(line)
 
-    def baseline() -> None:
-        for request in exchanges:
-            transport.send(request)
+    def ratio(self, name: str, plugin: Median, floor: Median) -> float:
+        wall, cpu = plugin.ratio(floor)
+        self.say(
+            f"  {name:<34} plugin {plugin.wall:6.2f} s (cpu {plugin.cpu:6.2f} s)  floor {floor.wall:6.2f} s "
+            f"(cpu {floor.cpu:6.2f} s)  = {wall:.2f}x wall, {cpu:.2f}x cpu"
+        )
+        return wall
 
-    return best_of(with_engine) / best_of(baseline)
-
-
-def yaml_ratio() -> float:
-    entries = "\n".join(
-        f"  - name: c{i}\n    path: /api/{i}\n    origins: [https://app.example.com]\n    methods: [GET, PUT]"
-        for i in range(2000)
-    )
-    text = "contracts:\n" + entries + "\n"
-
-    def ours() -> None:
-        data = load_yaml(text, "bench.yaml")
-        for entry in data["contracts"]:
-            parse_contract(entry)
-
-    def plain() -> None:
-        yaml.safe_load(text)
-
-    return best_of(ours, 3) / best_of(plain, 3)
+    def target(self, name: str, goal: str, met: Callable[[float], bool], wall: float, cpu: Optional[float] = None) -> None:
+        """One target, judged on the wall-time ratio and (where there is one) on the CPU-time ratio."""
+        verdict = f"wall {'met' if met(wall) else 'NOT met'}"
+        shown = f"{wall:.2f}x"
+        if cpu is not None:
+            verdict += f", cpu {'met' if met(cpu) else 'NOT met'}"
+            shown += f" | {cpu:.2f}x"
+        else:
+            shown += " | -"
+        self.targets.append(f"| {name} | {shown} | {goal} | {verdict} |")
 
 
-def main() -> int:
-    print(f"engine: contract check (3 profiles) / raw WSGI exchanges = {engine_ratio():.2f}x")
-    print(f"yaml:   marked load + validation / yaml.safe_load        = {yaml_ratio():.2f}x")
+def passed(count: int) -> str:
+    return rf"^{count} passed in "
+
+
+def in_process(work: Path, repetitions: int, report: Report) -> Dict[str, Median]:
+    plugin_dir = yaml_project(work / "inproc-plugin", N)
+    plain_dir = plain_project(work / "inproc-plain", N, live=False)
+    variants = [
+        Variant("plugin", ("-q", *AUDIT_OFF), plugin_dir, passed(N)),
+        Variant("plain", ("-q",), plain_dir, passed(N)),
+    ]
+    medians = interleaved(variants, repetitions)
+    report.say(f"in-process, N = {N:,} contracts (audit off) vs {N:,} plain werkzeug-client tests:")
+    report.ratio("plugin / plain", medians["plugin"], medians["plain"])
+    report.target("in-process", "<= 1.20x", lambda r: r <= 1.2, *medians["plugin"].ratio(medians["plain"]))
+    return medians
+
+
+def audit(work: Path, repetitions: int, report: Report) -> None:
+    plugin_dir = yaml_project(work / "audit-plugin", AUDIT_N)
+    variants = [
+        Variant("audit off", ("-q", *AUDIT_OFF), plugin_dir, passed(AUDIT_N)),
+        Variant("audit on", ("-q",), plugin_dir, r"^\d+ passed in "),
+    ]
+    medians = interleaved(variants, repetitions)
+    report.say(f"audit on vs off, in-process, N = {AUDIT_N} contracts (the audit adds its probes' items and requests):")
+    report.ratio("audit on / audit off", medians["audit on"], medians["audit off"])
+
+
+def start_server() -> "tuple[subprocess.Popen[bytes], str]":
+    server = subprocess.Popen([sys.executable, str(HERE / "bench_app.py"), "serve"], stdout=subprocess.PIPE)
+    assert server.stdout is not None
+    port = server.stdout.readline().decode().strip()
+    if not port.isdigit():
+        server.kill()
+        raise RuntimeError("the benchmark server did not start")
+    return server, f"http://127.0.0.1:{port}"
+
+
+def live(work: Path, repetitions: int, report: Report) -> None:
+    server, url = start_server()
+    try:
+        plugin_dir = yaml_project(work / "live-plugin", N)
+        plain_dir = plain_project(work / "live-plain", N, live=True)
+        plugin_args = ("-q", *AUDIT_OFF, "--cors-url", url, "--cors-send-unsafe")
+        variants = [
+            Variant("plugin", plugin_args, plugin_dir, passed(N)),
+            Variant("plain", ("-q",), plain_dir, passed(N), {"BENCH_URL": url}),
+        ]
+        xdist = importlib.util.find_spec("xdist") is not None
+        if xdist:
+            variants += [
+                Variant("plugin -n 2", (*plugin_args, "-n", "2"), plugin_dir, passed(N)),
+                Variant("plain -n 2", ("-q", "-n", "2"), plain_dir, passed(N), {"BENCH_URL": url}),
+            ]
+        medians = interleaved(variants, repetitions)
+    finally:
+        server.kill()
+        server.wait()
+    report.say(f"live 127.0.0.1 server, N = {N} (server CPU not counted):")
+    report.ratio("plugin / plain", medians["plugin"], medians["plain"])
+    report.target("live", "<= 1.15x", lambda r: r <= 1.15, *medians["plugin"].ratio(medians["plain"]))
+    if not xdist:
+        report.say("  xdist: not installed (pip install pytest-xdist), -n 2 not measured")
+        report.targets.append("| xdist speedup | not measured | - | >= 0.90 of plain's | NOT measured |")
+        return
+    report.say("xdist -n 2 vs serial, live (speedup = serial wall / -n 2 wall):")
+    plugin_speedup = medians["plugin"].wall / medians["plugin -n 2"].wall
+    plain_speedup = medians["plain"].wall / medians["plain -n 2"].wall
+    report.ratio("plugin -n 2 / plain -n 2", medians["plugin -n 2"], medians["plain -n 2"])
+    relative = plugin_speedup / plain_speedup
+    report.say(f"  speedup: plugin {plugin_speedup:.2f}x, plain {plain_speedup:.2f}x -> plugin's is {relative:.2f} of plain's")
+    report.target("xdist speedup, plugin's / plain's", ">= 0.90", lambda r: r >= 0.9, relative)
+
+
+def collection(work: Path, repetitions: int, report: Report) -> None:
+    items = COLLECTION_CONTRACTS * ITEMS_PER_COLLECTION_CONTRACT
+    files = COLLECTION_CONTRACTS // 1000
+    plugin_dir = yaml_project(work / "collect-plugin", COLLECTION_CONTRACTS, COLLECTION_DEFAULTS)
+    plain_dir = trivial_project(work / "collect-plain", items, items // files)
+    variants = [
+        Variant("plugin", ("-qq", "--collect-only", *AUDIT_OFF), plugin_dir, collected=items),
+        Variant("plain", ("-qq", "--collect-only"), plain_dir, collected=items),
+    ]
+    medians = interleaved(variants, repetitions)
+    report.say(f"collection, --collect-only: {COLLECTION_CONTRACTS:,} YAML contracts ({items:,} items) vs {items:,} trivial parametrized tests:")
+    report.ratio("plugin / plain", medians["plugin"], medians["plain"])
+    report.target("collection", "<= 1.10x", lambda r: r <= 1.1, *medians["plugin"].ratio(medians["plain"]))
+
+
+def scaling(work: Path, repetitions: int, report: Report, at_n: Dict[str, Median]) -> None:
+    sizes = (100, 10_000)
+    variants = []
+    for size in sizes:
+        variants.append(Variant(f"plugin {size}", ("-q", *AUDIT_OFF), yaml_project(work / f"scale-plugin-{size}", size), passed(size)))
+        variants.append(Variant(f"plain {size}", ("-q",), plain_project(work / f"scale-plain-{size}", size, live=False), passed(size)))
+    medians = interleaved(variants, repetitions)
+    medians[f"plugin {N}"], medians[f"plain {N}"] = at_n["plugin"], at_n["plain"]
+    report.say("cost per check, in-process (marginal ms per check between two N; startup cancels out):")
+    steps = ((100, N), (N, 10_000))
+    marginal: Dict[Tuple[str, int], Tuple[float, float]] = {}
+    for side in ("plugin", "plain"):
+        costs = []
+        for low, high in steps:
+            high_m, low_m = medians[f"{side} {high}"], medians[f"{side} {low}"]
+            wall = (high_m.wall - low_m.wall) / (high - low) * 1000
+            cpu = (high_m.cpu - low_m.cpu) / (high - low) * 1000
+            costs.append(f"N {low:>5}->{high:<6} {wall:5.2f} ms wall {cpu:5.2f} ms cpu")
+            marginal[(side, low)] = (wall, cpu)
+        report.say(f"  {side:<7} " + "   ".join(costs))
+    for size in (100, N, 10_000):
+        report.ratio(f"plugin / plain at N = {size:,}", medians[f"plugin {size}"], medians[f"plain {size}"])
+    growth_wall = marginal[("plugin", N)][0] / marginal[("plugin", 100)][0]
+    growth_cpu = marginal[("plugin", N)][1] / marginal[("plugin", 100)][1]
+    report.target("cost per check, N 1k->10k / N 100->1k", "<= 1.20 (flat)", lambda r: r <= 1.2, growth_wall, growth_cpu)
+
+
+def asgi_comparison(report: Report) -> None:
+    script = HERE / "asgi_vs_wsgi.py"
+    if not script.exists():
+        return
+    report.say("ASGI vs WSGI transport (benchmarks/asgi_vs_wsgi.py):")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    for line in (done.stdout + (done.stderr if done.returncode else "")).strip().splitlines():
+        report.say(f"  {line}")
+
+
+SCENARIOS = ("in-process", "audit", "live", "collection", "scaling", "asgi")
+
+
+def write_results(path: Path, report: Report, machine: List[str], started: float) -> None:
+    minutes = (time.time() - started) / 60
+    text = [
+        "# pytest-cors benchmark results",
+        "",
+        "Written by `python benchmarks/run.py` (the figures below are exactly what it printed).",
+        "Ratios are plugin / floor; medians of interleaved repetitions of whole `python -m pytest` processes.",
+        "",
+        "## Machine",
+        "",
+        *[f"- {line}" for line in machine],
+        f"- whole benchmark run: {minutes:.1f} minutes",
+        "",
+        "## Targets",
+        "",
+        "| figure | wall-time ratio | CPU-time ratio | target | verdict |",
+        "|---|---|---|---|---|",
+        *report.targets,
+        "",
+        "## Output",
+        "",
+        "```",
+        *report.lines,
+        "```",
+        "",
+    ]
+    path.write_text("\n".join(text))
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repetitions", type=int, default=5, help="repetitions of the N = 1,000 runs (default 5)")
+    parser.add_argument("--large-repetitions", type=int, default=3, help="repetitions of the 10,000-contract runs (default 3)")
+    parser.add_argument("--only", action="append", choices=SCENARIOS, help="run only these scenarios (repeatable)")
+    parser.add_argument("--results", type=Path, default=HERE / "results.md", help="where to write the results ('-' for nowhere)")
+    options = parser.parse_args(argv)
+    chosen = options.only or list(SCENARIOS)
+    if "scaling" in chosen and "in-process" not in chosen:
+        chosen.append("in-process")
+    report = Report()
+    load = MachineLoad.start()
+    started = time.time()
+    with tempfile.TemporaryDirectory(prefix="pytest-cors-bench-") as tmp:
+        work = Path(tmp)
+        steps: Dict[str, Callable[[], object]] = {}
+        at_n: Dict[str, Median] = {}
+        steps["in-process"] = lambda: at_n.update(in_process(work, options.repetitions, report))
+        steps["audit"] = lambda: audit(work, options.repetitions, report)
+        steps["live"] = lambda: live(work, options.repetitions, report)
+        steps["collection"] = lambda: collection(work, options.large_repetitions, report)
+        steps["scaling"] = lambda: scaling(work, options.large_repetitions, report, at_n)
+        steps["asgi"] = lambda: asgi_comparison(report)
+        for name in SCENARIOS:
+            if name in chosen:
+                steps[name]()
+    machine = describe_machine(load.finish())
+    report.say()
+    for line in machine:
+        report.say(line)
+    report.say("targets:")
+    for line in report.targets:
+        report.say("  " + line.strip("| ").replace(" | ", "   "))
+    if str(options.results) != "-":
+        write_results(options.results, report, machine, started)
     return 0
 
 
