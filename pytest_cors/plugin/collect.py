@@ -9,21 +9,27 @@ imported only when a contract file is collected.
 
 from __future__ import annotations
 
-import fnmatch
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Tuple
 
 import pytest
 
 from pytest_cors.check.case import CaseResult
 from pytest_cors.check.run import CorsRun
+from pytest_cors.contract.files import is_contract_file  # noqa: F401  (the hooks import it from here)
 from pytest_cors.contract.model import (
     ContractCase,
     ContractError,
     CorsContract,
     Location,
 )
-from pytest_cors.contract.schema import KEY_ITSELF, KeyPath, did_you_mean, parse_contract, shown_value, type_name
+from pytest_cors.contract.schema import (
+    KEY_ITSELF,
+    KeyPath,
+    did_you_mean,
+    parse_contract,
+    shown_value,
+    type_name,
+)
 from pytest_cors.errors import CorsContractFailure
 from pytest_cors.plugin.audit_items import audit_items, record_case_result
 from pytest_cors.plugin.fixtures import YamlTarget, get_run
@@ -34,13 +40,7 @@ from pytest_cors.plugin.spec_warning import warn_spec_deviations
 if TYPE_CHECKING:
     from pytest_cors.contract.yaml_loader import MarkedDict
 
-FILE_PATTERNS = ("cors_*.yaml", "cors_*.yml", "*.cors.yaml", "*.cors.yml")
 TOP_LEVEL_KEYS = ("target", "defaults", "contracts")
-
-
-def is_contract_file(path: Path) -> bool:
-    """Whether pytest-cors collects this file (``cors_*.yaml``, ``*.cors.yaml``, ``.yml`` too)."""
-    return any(fnmatch.fnmatch(path.name, pattern) for pattern in FILE_PATTERNS)
 
 
 class _FileParser:

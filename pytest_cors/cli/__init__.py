@@ -1,0 +1,1 @@
+"""The ``pytest-cors`` command line (no pytest import: see :mod:`pytest_cors.cli.main`)."""

@@ -1,0 +1,122 @@
+"""What the server does today for one (path, origin, method): asked of the real verdict engine.
+
+Every probe is a one-case contract checked by :func:`pytest_cors.check.case.check_case`
+through the run, i.e. exactly the requests and the verdicts a later ``pytest`` run
+makes. Nothing here decides CORS: when the browsers block, the engine's failure
+codes say why, and the probe retries without the refused request header or
+without credentials to find the shape of request the server does accept.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+from pytest_cors.browser import rules
+from pytest_cors.browser.profiles import display_names
+from pytest_cors.check.case import CaseResult
+from pytest_cors.contract.model import ContractCase, CorsContract
+from pytest_cors.contract.schema import parse_contract
+
+#: Checks one case against the target (a closure over the run and the transport).
+CheckCase = Callable[[ContractCase], CaseResult]
+#: Failure codes that mean "this origin may read, but not with credentials".
+CREDENTIAL_FAILURES = frozenset({rules.ACAC_NOT_TRUE, rules.ACAO_WILDCARD_WITH_CREDENTIALS})
+
+
+class Outcome(enum.Enum):
+    """What every selected browser did with the request."""
+
+    ALLOWED = "allowed"
+    BLOCKED = "blocked"
+    MIXED = "browsers disagree"
+
+
+@dataclass(frozen=True)
+class Request:
+    """The request shape a frontend makes: extra header names and the credentials mode."""
+
+    headers: Tuple[str, ...] = ()
+    credentials: bool = False
+
+
+@dataclass(frozen=True)
+class Cell:
+    """The outcome for one origin and method, with the request shape the server accepted."""
+
+    origin: str
+    method: str
+    outcome: Outcome
+    shape: Request
+    result: Optional[CaseResult]
+    reason: str = ""
+    notes: Tuple[str, ...] = ()
+
+    @property
+    def allowed(self) -> bool:
+        return self.outcome is Outcome.ALLOWED
+
+
+def draft_contract(path: str, origins: Sequence[str], methods: Sequence[str], shape: Request, **extra: Any) -> CorsContract:
+    """A contract through the one schema (so header values are the worst case a later run sends)."""
+    data: Dict[str, Any] = {"path": path, "origins": list(origins), "methods": list(methods), "vary": False}
+    if shape.headers:
+        data["request_headers"] = list(shape.headers)
+    data["credentials"] = shape.credentials
+    data.update(extra)
+    return parse_contract(data, default_name=path, where="pytest-cors record")
+
+
+def _refused_header(result: CaseResult, headers: Sequence[str]) -> Optional[str]:
+    """The request header the preflight refused, as the user spelled it (the engine lowercases)."""
+    for verdict in result.verdicts:
+        failure = verdict.failure
+        if failure is not None and failure.code == rules.HEADER_NOT_ALLOWED and failure.detail:
+            for name in headers:
+                if name.lower() == failure.detail.lower():
+                    return name
+    return None
+
+
+def _credentials_refused(result: CaseResult) -> bool:
+    return all(v.failure is not None and v.failure.code in CREDENTIAL_FAILURES for v in result.verdicts)
+
+
+def probe_cell(path: str, origin: str, method: str, wanted: Request, check: CheckCase) -> Cell:
+    """Find whether ``origin`` can call ``method path`` with ``wanted``, or the closest shape it can."""
+    headers: List[str] = list(wanted.headers)
+    credentials = wanted.credentials
+    notes: List[str] = []
+    for _ in range(len(wanted.headers) + 2):  # each round drops one header or credentials
+        shape = Request(tuple(headers), credentials)
+        case = draft_contract(path, [origin], [method], shape).cases()[0]
+        result = check(case)
+        if result.passed:
+            return Cell(origin, method, Outcome.ALLOWED, shape, result, notes=tuple(notes))
+        allowing = [v.profile for v in result.verdicts if v.allowed]
+        if allowing:
+            blocking = [v for v in result.verdicts if not v.allowed]
+            reason = f"allowed by {display_names(allowing)}, blocked by {display_names(v.profile for v in blocking)}: {blocking[0].message}"
+            return Cell(origin, method, Outcome.MIXED, shape, result, reason, tuple(notes))
+        refused = _refused_header(result, headers)
+        if refused is not None:
+            headers.remove(refused)
+            notes.append(f"{method} from {origin}: request header {refused} is not allowed ({result.verdicts[0].message})")
+            continue
+        if credentials and _credentials_refused(result):
+            credentials = False
+            notes.append(f"{method} from {origin}: credentialed requests are refused ({result.verdicts[0].message})")
+            continue
+        return Cell(origin, method, Outcome.BLOCKED, shape, result, result.verdicts[0].message, tuple(notes))
+    return Cell(origin, method, Outcome.BLOCKED, Request(tuple(headers), credentials), None, "no accepted request shape", tuple(notes))
+
+
+def probe_endpoint(path: str, origins: Sequence[str], methods: Sequence[str], wanted: Request, check: CheckCase) -> Tuple[Cell, ...]:
+    """Every origin x method of one path."""
+    return tuple(probe_cell(path, origin, method, wanted, check) for origin in origins for method in methods)
+
+
+def refused_for_all(contract: CorsContract, origin: str, check: CheckCase) -> bool:
+    """Whether every method of ``contract`` from ``origin`` is blocked in every browser (a deny case holds)."""
+    return all(check(ContractCase(contract, origin, method, False)).passed for method in contract.methods)

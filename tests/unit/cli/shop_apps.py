@@ -1,0 +1,43 @@
+"""Flask + flask-cors shops to record, and the same shops deliberately changed (an origin removed, a header refused).
+
+Every app serves ``GET/POST /api/users`` (with an ``X-Total-Count`` header) and ``GET/PUT /api/orders/<id>``.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify
+from flask_cors import CORS
+
+TRUSTED = ["https://app.example.com", "https://admin.example.com"]
+
+
+def make_shop(origins=TRUSTED, allow_headers=("Authorization", "Content-Type"), **extra) -> Flask:
+    app = Flask(__name__)
+
+    @app.route("/api/users", methods=["GET", "POST"])
+    def users():
+        response = jsonify([{"id": 1}])
+        response.headers["X-Total-Count"] = "1"
+        return response
+
+    @app.route("/api/orders/<int:order_id>", methods=["GET", "PUT"])
+    def orders(order_id: int):
+        return jsonify({"id": order_id})
+
+    options = dict(
+        origins=list(origins),
+        supports_credentials=True,
+        expose_headers=["X-Total-Count"],
+        allow_headers=list(allow_headers),
+        max_age=600,
+    )
+    options.update(extra)
+    CORS(app, **options)
+    return app
+
+
+shop = make_shop()
+shop_origin_removed = make_shop(origins=TRUSTED[:1])
+shop_header_refused = make_shop(allow_headers=("Content-Type",))
+#: flask-cors' default origins='*' with credentials: reflects every Origin with Access-Control-Allow-Credentials.
+reflecting = make_shop(origins="*")
