@@ -67,19 +67,19 @@ class Family(Enum):
     HEADER = "header"
 
 
-def _always(contract: "CorsContract") -> bool:
+def _always(contract: CorsContract) -> bool:
     return True
 
 
-def _private(contract: "CorsContract") -> bool:
+def _private(contract: CorsContract) -> bool:
     return not contract.is_public
 
 
-def _private_post(contract: "CorsContract") -> bool:
+def _private_post(contract: CorsContract) -> bool:
     return not contract.is_public and "POST" in contract.methods
 
 
-def _preflighted(contract: "CorsContract") -> bool:
+def _preflighted(contract: CorsContract) -> bool:
     return bool(contract.origins) and any(needs_preflight(m, contract.request_headers) for m in contract.methods)
 
 
@@ -94,7 +94,7 @@ class ProbeSpec:
     why: str
     fix: str
     #: Whether a contract gets an item for this probe (origin probes also need a derived origin).
-    applies_to: Callable[["CorsContract"], bool] = _always
+    applies_to: Callable[[CorsContract], bool] = _always
     #: Severity of the weaker form (a read without credentials, a gap on refused origins only, an unusable grant).
     lesser_severity: Optional[Severity] = None
 

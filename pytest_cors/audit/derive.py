@@ -15,7 +15,7 @@ from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from pytest_cors.audit.catalogue import ORIGIN_PROBES, Family, ProbeId, registrar, require_functions
 from pytest_cors.browser.origins import NULL_ORIGIN, Origin, is_ip_address, origin_of_url
-from pytest_cors.contract.model import CorsContract
+from pytest_cors.contract.model import CorsContract, Location
 
 ATTACKER_HOST = "evil.invalid"
 ATTACKER_ORIGIN = f"https://{ATTACKER_HOST}"
@@ -178,7 +178,7 @@ def scan_contract(url: str, origins: Sequence[str]) -> Tuple[str, CorsContract]:
         origins=tuple(dict.fromkeys(origins)),
         methods=("GET",),
         credentials=True,
-        where=f"--cors-scan {url}",
+        where=Location("", detail=f"--cors-scan {url}"),
     )
     return base, contract
 

@@ -1,5 +1,8 @@
-"""The audit's values: a :class:`Finding` (one weakness), an :class:`Observation` (one exchange it read),
-and the :class:`AuditContext` every probe function receives (the contract, the target, how to send)."""
+"""The audit's values: findings, the exchanges they read, and what every probe function receives.
+
+A :class:`Finding` is one weakness, an :class:`Observation` one exchange it read, and the
+:class:`AuditContext` every probe function receives (the contract, the target, how to send).
+"""
 
 from __future__ import annotations
 
@@ -99,5 +102,5 @@ class AuditContext:
             contract=self.contract.name,
             url=self.url,
             profiles=tuple(profiles),
-            where=self.contract.where,
+            where=str(self.contract.where),
         )

@@ -1,4 +1,4 @@
-"""Running one attacker origin through the browser model: can it read the response, and how badly?
+"""Running one attacker origin through the browser model: can it read the response, and how badly.
 
 The origin is sent as a page at that origin would send it (the contract's
 methods, headers and body), with credentials first; a probe that is not

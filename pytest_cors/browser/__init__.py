@@ -1,1 +1,1 @@
-"""browser"""
+"""The browser's Fetch model, pure: origins, safelists, CORS rules, the fetch() walk, profiles, messages."""

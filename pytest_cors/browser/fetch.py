@@ -150,7 +150,9 @@ def build_actual(url: str, origin: str, method: str, headers: HeaderPairs, body:
     return HttpRequest(method, url, wire, body)
 
 
-def _rewrite_for_redirect(status: int, method: str, body: Optional[bytes], headers: HeaderPairs):
+def _rewrite_for_redirect(
+    status: int, method: str, body: Optional[bytes], headers: HeaderPairs
+) -> Tuple[str, Optional[bytes], HeaderPairs, bool]:
     """301/302 turn POST into GET; 303 turns everything but GET/HEAD into GET; body headers go."""
     if (status in (301, 302) and method == "POST") or (status == 303 and method not in ("GET", "HEAD")):
         kept = tuple((n, val) for n, val in headers if n.lower() not in REQUEST_BODY_HEADERS)
@@ -241,11 +243,11 @@ def simulate_fetch(fetch: FetchRequest, profile: BrowserProfile, send: Send) -> 
             result = v.evaluate_preflight(response, method, unsafe, credentials, preflight_origin, profile)
             cache_seconds = result.cache_seconds
             if result.failure is not None:
-                failure = result.failure
-                if failure.code == v.HEADER_NOT_ALLOWED:
-                    spelled = next((n for n, _ in headers if n.lower() == failure.detail), failure.detail)
-                    failure = dataclasses.replace(failure, detail=spelled)
-                return blocked(failure, url, sent_origin=preflight_origin)
+                refused = result.failure
+                if refused.code == v.HEADER_NOT_ALLOWED:
+                    spelled = next((n for n, _ in headers if n.lower() == refused.detail), refused.detail)
+                    refused = dataclasses.replace(refused, detail=spelled)
+                return blocked(refused, url, sent_origin=preflight_origin)
             for warning in result.warnings:
                 if warning not in warnings:
                     warnings.append(warning)

@@ -52,7 +52,7 @@ _CHROME_PREFLIGHT_PREFIXED = frozenset(
 
 
 def _encode_hint(text: str) -> str:
-    """Chromium prints control and non-ASCII characters of quoted values as ``\\uXXXX``."""
+    r"""Chromium prints control and non-ASCII characters of quoted values as ``\uXXXX``."""
     return "".join(ch if 0x20 <= ord(ch) < 0x7F else f"\\u{ord(ch):04X}" for ch in text)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from pytest_cors.browser.exchange import HttpResponse
 from pytest_cors.browser.profiles import BrowserProfile
@@ -182,7 +182,7 @@ def _header_failure(
     unsafe_headers: Sequence[str],
     credentials: bool,
     profile: BrowserProfile,
-    warnings: list,
+    warnings: List[str],
 ) -> Optional[Failure]:
     allowed_lower = {h.lower() for h in allowed}
     wildcard = "*" in allowed_lower and not credentials
@@ -295,7 +295,7 @@ def vary_lists_origin(response: HttpResponse) -> bool:
 # --- what JavaScript can read ---------------------------------------------------------------
 
 
-def exposed_header_names(response: HttpResponse, credentials: bool) -> frozenset:
+def exposed_header_names(response: HttpResponse, credentials: bool) -> FrozenSet[str]:
     """Lowercased names JS may read: the safelist, plus Access-Control-Expose-Headers.
 
     An unparsable Access-Control-Expose-Headers (a non-token item) exposes nothing,

@@ -159,8 +159,8 @@ def is_safelisted_header(name: str, value: str, *, non_ascii_unsafe: bool = Fals
 def join_repeated_headers(headers: Iterable[Tuple[str, str]]) -> Tuple[Tuple[str, str], ...]:
     """``headers.append()`` twice: one entry per name, values joined by ``, `` (first spelling kept)."""
     order: list[str] = []
-    names: dict = {}
-    values: dict = {}
+    names: dict[str, str] = {}
+    values: dict[str, str] = {}
     for name, value in headers:
         key = name.lower()
         if key not in values:

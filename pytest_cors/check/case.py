@@ -38,8 +38,11 @@ SAFE_ACTUAL_METHODS = frozenset({"GET", "HEAD"})
 
 
 def is_withheld(request: HttpRequest, *, withhold_unsafe: bool) -> bool:
-    """Whether ``request`` is held back: with ``withhold_unsafe`` (a live URL without --cors-send-unsafe),
-    only preflights and GET/HEAD actual requests are sent, so a check never changes data."""
+    """Whether ``request`` is held back, so a check never changes data.
+
+    With ``withhold_unsafe`` (a live URL without --cors-send-unsafe), only preflights
+    and GET/HEAD actual requests are sent.
+    """
     return withhold_unsafe and request.method != "OPTIONS" and request.method.upper() not in SAFE_ACTUAL_METHODS
 
 

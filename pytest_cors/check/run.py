@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
+from pytest_cors.browser.exchange import Exchange
 from pytest_cors.browser.fetch import BrowserVerdict
 from pytest_cors.browser.profiles import BrowserProfile
 from pytest_cors.check.case import CaseResult, check_case, judge, run_verdicts
@@ -120,8 +121,10 @@ class CorsRun:
                 )
 
     def withholds_unsafe(self, transport: Transport) -> bool:
-        """Whether unsafe actual requests are held back: against a live URL unless --cors-send-unsafe
-        (an in-process app is the user's own test double; a live server holds real data)."""
+        """Whether unsafe actual requests are held back: against a live URL unless --cors-send-unsafe.
+
+        An in-process app is the user's own test double; a live server holds real data.
+        """
         return isinstance(transport, LiveTransport) and not self.send_unsafe
 
     def run_case(self, case: ContractCase, transport: Transport) -> CaseResult:
@@ -194,15 +197,15 @@ class CheckResult:
     message = console_message
 
     @property
-    def preflight(self):
+    def preflight(self) -> Optional[Exchange]:
         return next((v.preflight for v in self.result.verdicts if v.preflight), None)
 
     @property
-    def actual(self):
+    def actual(self) -> Optional[Exchange]:
         return next((v.actual for v in self.result.verdicts if v.actual), None)
 
     @property
-    def exchanges(self):
+    def exchanges(self) -> Tuple[Exchange, ...]:
         return self.result.exchanges
 
     @property
@@ -216,13 +219,13 @@ class CheckResult:
                 readable = {k: val for k, val in readable.items() if k in verdict.readable_headers}
         return readable or {}
 
-    def assert_allowed(self) -> "CheckResult":
+    def assert_allowed(self) -> CheckResult:
         __tracebackhide__ = True
         if not self.result.passed:
             raise CorsContractFailure(format_case_failure(self.result, self._run.redactor))
         return self
 
-    def assert_blocked(self) -> "CheckResult":
+    def assert_blocked(self) -> CheckResult:
         __tracebackhide__ = True
         case = self.result.case
         deny_case = ContractCase(case.contract, case.origin, case.method, False)

@@ -1,1 +1,1 @@
-"""contract"""
+"""CORS contracts: the model, its one schema (markers, YAML, fixture) and located YAML loading."""

@@ -214,7 +214,7 @@ class CorsContract:
                 result.append(origin)
         return tuple(dict.fromkeys(result))
 
-    def cases(self) -> Tuple["ContractCase", ...]:
+    def cases(self) -> Tuple[ContractCase, ...]:
         """Every (origin, method) the contract promises: allowed ones first, then the denied ones."""
         cases = [ContractCase(self, origin, method, True) for origin in self.concrete_origins() for method in self.methods]
         cases += [ContractCase(self, origin, method, False) for origin in self.deny_origins for method in self.methods]

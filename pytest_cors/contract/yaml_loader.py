@@ -9,7 +9,7 @@ and list keeps the ``line:column`` of its entries for error messages.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple, cast
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
@@ -36,7 +36,7 @@ class Mark:
     column: int  # 1-based
 
     @classmethod
-    def of(cls, node: Node) -> "Mark":
+    def of(cls, node: Node) -> Mark:
         """The 1-based start of a node (PyYAML counts from 0)."""
         return cls(node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -45,7 +45,7 @@ class Mark:
         return Location(file, self.line, self.column)
 
 
-class MarkedDict(dict):
+class MarkedDict(Dict[Any, Any]):
     """A dict whose keys remember the position of their value (``marks``) and key (``key_marks``)."""
 
     mark: Mark
@@ -53,7 +53,7 @@ class MarkedDict(dict):
     key_marks: Dict[Any, Mark]
 
 
-class MarkedList(list):
+class MarkedList(List[Any]):
     mark: Mark
     marks: List[Mark]
 
@@ -78,8 +78,11 @@ class _ComposeLoader(_BaseLoader):  # type: ignore[valid-type,misc]
 
 
 def _is(node: Node, kind: str) -> bool:
-    """Node kind by PyYAML's ``id`` rather than by class: the libyaml extension keeps the node
-    classes of the first ``import yaml``, so classes can differ after a module reload (pytester)."""
+    """Node kind by PyYAML's ``id`` rather than by class.
+
+    The libyaml extension keeps the node classes of the first ``import yaml``, so classes
+    can differ after a module reload (pytester).
+    """
     return getattr(node, "id", None) == kind
 
 
@@ -101,7 +104,7 @@ def expanded_size(root: Node, limit: int) -> int:
     measured in time proportional to its *text*, not to its expansion.
     """
     sizes: Dict[int, int] = {}
-    active: set = set()
+    active: Set[int] = set()
 
     def size(node: Node) -> int:
         key = id(node)
@@ -155,7 +158,7 @@ class _Builder:
                 "(an alias bomb?); refusing to load it",
             )
         if _is(node, "scalar"):
-            return _construct_scalar(self.loader, node, self.path)
+            return _construct_scalar(self.loader, cast(ScalarNode, node), self.path)
         if _is(node, "sequence"):
             if node.tag != "tag:yaml.org,2002:seq":
                 raise self.fail(node, _unsafe_tag(node.tag))
@@ -169,7 +172,7 @@ class _Builder:
         if _is(node, "mapping"):
             if node.tag != "tag:yaml.org,2002:map":
                 raise self.fail(node, _unsafe_tag(node.tag))
-            return self.mapping(node)
+            return self.mapping(cast(MappingNode, node))
         raise self.fail(node, "unsupported YAML node")  # pragma: no cover
 
     def mapping(self, node: MappingNode) -> MarkedDict:
@@ -256,13 +259,13 @@ def load_document(text: str, path: str) -> Tuple[Any, Location]:
     except RecursionError:
         raise YamlFileError(path, "the document refers to itself through an alias (a recursive anchor); refusing to load it") from None
     if total > MAX_EXPANDED_NODES:
-        mark = Mark.of(node)
+        at = Mark.of(node)
         raise YamlFileError(
             path,
             f"the document expands to more than {MAX_EXPANDED_NODES:,} values through aliases "
             "(an alias bomb?); refusing to load it",
-            mark.line,
-            mark.column,
+            at.line,
+            at.column,
         )
     builder = _Builder(_ComposeLoader(""), path)
     try:

@@ -160,10 +160,10 @@ class CorsScanItem(pytest.Item):
         if text:
             raise CorsAuditFailure(text)
 
-    def reportinfo(self):  # type: ignore[override]
+    def reportinfo(self):
         return "cors-scan", None, f"cors scan: {self.name}"
 
-    def repr_failure(self, excinfo, style=None):  # type: ignore[override]
+    def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, CorsReportedError):
             return excinfo.value.text
         return super().repr_failure(excinfo, style=style)
@@ -198,7 +198,7 @@ def pytest_collection(session: pytest.Session) -> Optional[bool]:
         return None
     hook = session.config.hook
     items = scan_items(session)
-    hook.pytest_collectreport(report=pytest.CollectReport(session.nodeid, "passed", None, items))
+    hook.pytest_collectreport(report=pytest.CollectReport(session.nodeid, "passed", None, list(items)))
     hook.pytest_collection_modifyitems(session=session, config=session.config, items=items)
     session.items = items
     hook.pytest_collection_finish(session=session)

@@ -128,7 +128,7 @@ class _FileParser:
         merged.key_marks = {**getattr(defaults, "key_marks", {}), **getattr(entry, "key_marks", {})}
         return parse_contract(merged, default_name=None, locate=lambda path: self.value_where(merged, path))
 
-    def value_where(self, merged: "MarkedDict", path: KeyPath) -> Location:
+    def value_where(self, merged: MarkedDict, path: KeyPath) -> Location:
         """Where a contract's value was written (a key's own position for unknown or absent keys)."""
         if path[-1:] == (KEY_ITSELF,) or (path and path[0] in merged.key_marks and path[0] not in merged):
             return self.key_where(merged, path[0])

@@ -23,13 +23,13 @@ class YamlContractItem(pytest.Function):
         self.contract_line = contract_line
         super().__init__(**kwargs)
 
-    def reportinfo(self):  # type: ignore[override]
+    def reportinfo(self):
         return self.path, self.contract_line, f"{self.label}: {self.name}"
 
-    def repr_failure(self, excinfo, style=None):  # type: ignore[override]
+    def repr_failure(self, excinfo):  # type: ignore[override]  # as pytest.Function: no style
         if isinstance(excinfo.value, CorsReportedError):
             return excinfo.value.text
-        return super().repr_failure(excinfo, style=style)
+        return super().repr_failure(excinfo)
 
     def target(self, request: pytest.FixtureRequest, contract: CorsContract) -> Transport:
         """The transport this item checks (the file's ``target:`` unless the command line overrides it)."""

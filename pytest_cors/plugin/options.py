@@ -11,7 +11,7 @@ import ipaddress
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional, Tuple
+from typing import Any, Literal, Optional, Tuple
 from urllib.parse import urlsplit
 
 import pytest
@@ -26,7 +26,7 @@ from pytest_cors.browser.profiles import (
 from pytest_cors.errors import CorsConfigurationError
 
 #: (flag, ini key, help, ini type, default)
-OPTIONS: Tuple[Tuple[str, str, str, str, Any], ...] = (
+OPTIONS: Tuple[Tuple[str, str, str, Literal["string"], Any], ...] = (
     ("--cors-url", "cors_url", "live base URL to check contracts against (e.g. https://staging.example.com)", "string", None),
     ("--cors-app", "cors_app", "in-process WSGI app to check, as module:attribute (e.g. myproject.wsgi:application)", "string", None),
     ("--cors-app-origin", "cors_app_origin", "origin the in-process app is served as (default http://testserver)", "string", "http://testserver"),

@@ -1,1 +1,1 @@
-"""report"""
+"""What humans read: redaction, curl commands, failure text and findings text (no pytest)."""

@@ -9,8 +9,8 @@ from pytest_cors.audit.model import Finding
 from pytest_cors.browser import rules as v
 from pytest_cors.browser.exchange import HttpResponse
 from pytest_cors.report.case_failure import SHOWN_HEADERS
-from pytest_cors.report.redaction import Redactor
 from pytest_cors.report.curl import curl_command
+from pytest_cors.report.redaction import Redactor
 
 
 def _response_lines(response: HttpResponse, redactor: Redactor) -> List[str]:

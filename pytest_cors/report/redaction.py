@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import FrozenSet, Iterable
 from urllib.parse import urlsplit, urlunsplit
 
 REDACTED = "<redacted>"
@@ -22,20 +22,25 @@ _URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:]*:)[^\s/?#@
 class Redactor:
     """Hides secret header values and URL passwords in anything shown to humans."""
 
-    extra: frozenset = frozenset()
+    #: Header names (lowercase) hidden on top of ``ALWAYS_REDACTED`` (``--cors-redact``).
+    extra: FrozenSet[str] = frozenset()
 
     @classmethod
-    def with_names(cls, names: Iterable[str]) -> "Redactor":
+    def with_names(cls, names: Iterable[str]) -> Redactor:
+        """A redactor that also hides the headers ``names`` (any case, blanks ignored)."""
         return cls(frozenset(n.strip().lower() for n in names if n.strip()))
 
     def is_secret(self, name: str) -> bool:
+        """Whether the value of header ``name`` must never be shown."""
         lowered = name.lower()
         return lowered in ALWAYS_REDACTED or lowered in self.extra
 
     def header(self, name: str, value: str) -> str:
+        """The value of header ``name`` as it may be shown."""
         return REDACTED if self.is_secret(name) else value
 
     def url(self, url: str) -> str:
+        """``url`` with its password (if any) hidden; the user name stays, it says which account."""
         try:
             parts = urlsplit(url)
             password = parts.password
@@ -53,6 +58,7 @@ class Redactor:
         return _URL_PASSWORD.sub(lambda m: f"{m.group(1)}{REDACTED}@", text)
 
     def text(self, text: str, secrets: Iterable[str] = ()) -> str:
+        """``text`` with each of ``secrets`` (four characters or more) and every URL password hidden."""
         for secret in sorted(set(secrets), key=len, reverse=True):
             if secret and len(secret) >= 4:
                 text = text.replace(secret, REDACTED)
@@ -60,6 +66,7 @@ class Redactor:
 
 
 def shorten(text: str, limit: int = 200) -> str:
+    """``text`` clipped to ``limit`` characters, saying how long it was."""
     return text if len(text) <= limit else text[:limit] + f"… ({len(text)} chars)"
 
 

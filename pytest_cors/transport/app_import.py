@@ -34,4 +34,5 @@ def import_app(spec: str, source: str) -> Callable[..., Any]:
         obj = obj()
     if not callable(obj):
         raise CorsConfigurationError(f"{source}: {spec!r} is not a WSGI app (not callable)")
-    return obj
+    app: Callable[..., Any] = obj
+    return app

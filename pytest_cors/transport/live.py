@@ -7,7 +7,7 @@ import socket
 import ssl
 import threading
 import time
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, Iterator, List, Optional, Set, Tuple, Union
 from urllib.parse import urlsplit
 
 import requests
@@ -45,12 +45,12 @@ _TLS_HINT = (
 class _LimitedHeaderReader:
     """Wraps a response's file while its head is read: counts bytes like a browser's header buffer."""
 
-    def __init__(self, fp, limit: int) -> None:
+    def __init__(self, fp: Any, limit: int) -> None:
         self._fp = fp
         self._left = limit
 
     def readline(self, limit: int = -1) -> bytes:
-        line = self._fp.readline(limit)
+        line: bytes = self._fp.readline(limit)
         self._left -= len(line)
         if self._left < 0:
             raise http.client.HTTPException(
@@ -59,7 +59,7 @@ class _LimitedHeaderReader:
             )
         return line
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._fp, name)
 
 
@@ -74,18 +74,18 @@ class _BrowserLimitsResponse(http.client.HTTPResponse):
     and the total size of the head is capped at what browsers accept.
     """
 
-    def begin(self) -> None:  # type: ignore[override]
+    def begin(self) -> None:
         if self.headers is not None:
             return
         real = self.fp
-        self.fp = _LimitedHeaderReader(real, HEADER_BYTES_LIMIT)  # type: ignore[assignment]
+        self.fp = _LimitedHeaderReader(real, HEADER_BYTES_LIMIT)
         with _LIMITS_LOCK:
-            saved = http.client._MAXLINE, http.client._MAXHEADERS  # type: ignore[attr-defined]
-            http.client._MAXLINE, http.client._MAXHEADERS = HEADER_BYTES_LIMIT, HEADER_BYTES_LIMIT // 4  # type: ignore[attr-defined]
+            saved = http.client._MAXLINE, http.client._MAXHEADERS
+            http.client._MAXLINE, http.client._MAXHEADERS = HEADER_BYTES_LIMIT, HEADER_BYTES_LIMIT // 4
             try:
                 super().begin()
             finally:
-                http.client._MAXLINE, http.client._MAXHEADERS = saved  # type: ignore[attr-defined]
+                http.client._MAXLINE, http.client._MAXHEADERS = saved
                 self.fp = real
 
 
@@ -108,12 +108,12 @@ class _TlsPool(HTTPSConnectionPool):
 class _BrowserAdapter(HTTPAdapter):
     """requests' adapter with connections that parse response heads like a browser (see above)."""
 
-    def init_poolmanager(self, *args, **kwargs) -> None:  # type: ignore[override]
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = {"http": _Pool, "https": _TlsPool}
 
 
-def _header_lines_after_defect(raw_response) -> List[Tuple[str, str]]:
+def _header_lines_after_defect(raw_response: Any) -> List[Tuple[str, str]]:
     """Header lines http.client gave up on after a malformed line; browsers skip only the bad line."""
     original = getattr(raw_response, "_original_response", None)
     message = getattr(original, "msg", None)
@@ -130,12 +130,12 @@ def _header_lines_after_defect(raw_response) -> List[Tuple[str, str]]:
     return pairs
 
 
-def _chain(exc: BaseException):
-    seen = set()
+def _chain(exc: Optional[BaseException]) -> Iterator[BaseException]:
+    seen: Set[int] = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
         yield exc
-        exc = exc.__cause__ or exc.__context__ or (exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None)  # type: ignore[assignment]
+        exc = exc.__cause__ or exc.__context__ or (exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None)
         reason = getattr(exc, "reason", None)
         if isinstance(reason, BaseException):
             yield reason

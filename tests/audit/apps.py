@@ -7,7 +7,7 @@ same contracts apply to all of them.
 from __future__ import annotations
 
 import json
-from typing import Callable, Dict, Optional
+from typing import Callable, Optional
 from urllib.parse import urlsplit
 
 from flask import Flask, jsonify, request

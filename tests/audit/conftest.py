@@ -7,10 +7,10 @@ import pytest
 from pytest_cors.audit.catalogue import at_or_above
 from pytest_cors.audit.model import Finding
 from pytest_cors.audit.runner import ContractAudit
-from pytest_cors.contract.schema import parse_contract
 from pytest_cors.browser.profiles import select_profiles
-from pytest_cors.report.redaction import Redactor
 from pytest_cors.check.run import CorsRun
+from pytest_cors.contract.schema import parse_contract
+from pytest_cors.report.redaction import Redactor
 
 #: The contract most tests check: a credentialed API for two web apps.
 USERS_CONTRACT = {

@@ -7,9 +7,9 @@ import pytest
 from pytest_cors.audit.catalogue import ORIGIN_PROBES, PROBE_IDS, at_or_above
 from pytest_cors.audit.derive import ATTACKER_ORIGIN, SPECIAL_CHARACTERS, derive_probes, scan_contract, scan_probes
 from pytest_cors.audit.runner import probe_ids
-from pytest_cors.contract.schema import parse_contract
-from pytest_cors.contract.model import parse_origin_pattern
 from pytest_cors.browser.origins import OriginError
+from pytest_cors.contract.model import parse_origin_pattern
+from pytest_cors.contract.schema import parse_contract
 
 
 def contract(**data):

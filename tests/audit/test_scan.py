@@ -48,7 +48,7 @@ def test_scan_finds_reflection_and_exits_non_zero(pytester, serve):
             f"critical  reflect-any-origin *https://evil.invalid *{base}/api/users *",
         ]
     )
-    assert f"critical  null-origin" in out
+    assert "critical  null-origin" in out
     assert "prefix-lookalike" in out and "https://app.example.com.evil.invalid" in out
     result.stdout.fnmatch_lines([esc(f"FAILED cors-scan::{base}/api/users[audit:reflect-any-origin]*")])
     result.stdout.fnmatch_lines([f"    curl -i {base}/api/users -H 'Origin: https://evil.invalid'*"])

@@ -345,6 +345,7 @@ def run_origin(run: BrowserRun) -> str:
 
 def main(argv=None) -> int:
     import sys
+
     from .harness import Harness
     from .scenarios import SCENARIOS
 

@@ -5,7 +5,7 @@ Used by ``test_differential.py`` (assertions) and ``report.py`` (DISCREPANCIES.m
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 from urllib.parse import urlsplit
 
@@ -109,8 +109,8 @@ def observe(run: BrowserRun, scenario: Scenario) -> Observation:
 
 def engine_verdict(h: Harness, run: BrowserRun, scenario: Scenario):
     from pytest_cors.browser.exchange import FetchRequest
-    from pytest_cors.browser.profiles import PROFILES
     from pytest_cors.browser.fetch import simulate_fetch
+    from pytest_cors.browser.profiles import PROFILES
     from pytest_cors.transport.live import LiveTransport
 
     fetch = FetchRequest(url=h.ctx.url(run.run, scenario.id, 0), origin=h.origin, method=scenario.method,

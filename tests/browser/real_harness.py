@@ -155,8 +155,8 @@ class RealAppsHarness:
 
     def engine_live(self, profile: str, app: RealApp, spec: FetchSpec):
         """simulate_fetch over the network, against the same server the browser used."""
-        from pytest_cors.browser.profiles import PROFILES
         from pytest_cors.browser.fetch import simulate_fetch
+        from pytest_cors.browser.profiles import PROFILES
         from pytest_cors.transport.live import LiveTransport
 
         transport = LiveTransport(timeout=10.0)
@@ -170,9 +170,9 @@ class RealAppsHarness:
         """simulate_fetch in-process: each WSGI callable behind ``WsgiTransport(app, origin=<its live
         server's origin>)``; a request goes to the transport of its URL's origin (so a redirect to
         another app's origin reaches that app, as over the network)."""
+        from pytest_cors.browser.fetch import simulate_fetch
         from pytest_cors.browser.origins import serialize_url_origin
         from pytest_cors.browser.profiles import PROFILES
-        from pytest_cors.browser.fetch import simulate_fetch
         from pytest_cors.transport.wsgi import WsgiTransport
 
         transports = {self.base(a): WsgiTransport(a.wsgi, origin=self.base(a)) for a in self.apps}

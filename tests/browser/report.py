@@ -16,7 +16,7 @@ from collections import defaultdict
 from typing import Dict, List
 
 from .browsers import BrowserUnavailable
-from .differential import Observation, compare, engine_verdict, engine_wire, fmt_step, observe
+from .differential import Observation, compare, engine_verdict, fmt_step, observe
 from .harness import PROFILE_OF, Harness
 from .scenarios import SCENARIOS
 
@@ -114,7 +114,7 @@ def main(argv=None) -> int:
             continue
         L.append("| scenario | facet | browser | engine | engine reason |")
         L.append("|---|---|---|---|---|")
-        for s, _, m, verdict, obs in rows[b]:
+        for s, _, m, verdict, _obs in rows[b]:
             L.append(f"| `{s.id}` | {m.facet} | {_md(m.browser_side.replace(origin, 'PAGE'))} | "
                      f"{_md(m.engine_side.replace(origin, 'PAGE'))} | `{verdict.reason}` |")
         L.append("")
@@ -154,7 +154,7 @@ def main(argv=None) -> int:
         L.append("")
         L.append("| scenario | browser | WebKit printed | engine says |")
         L.append("|---|---|---|---|")
-        for s, b, m, verdict, obs in info_rows:
+        for s, b, m, _verdict, _obs in info_rows:
             L.append(f"| `{s.id}` | {b} | {_md(m.browser_side.replace(origin, 'PAGE'))} | "
                      f"{_md(m.engine_side.replace(origin, 'PAGE'))} |")
         L.append("")

@@ -205,7 +205,7 @@ class HarnessServer:
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1},
                                        daemon=True)
 
-    def start(self) -> "HarnessServer":
+    def start(self) -> HarnessServer:
         self.thread.start()
         return self
 

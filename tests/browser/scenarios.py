@@ -19,12 +19,12 @@ Design notes:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Dict, Optional, Tuple
 
 Headers = Tuple[Tuple[str, str], ...]
 
-O = "{origin}"
+O = "{origin}"  # noqa: E741  (reads as the page origin placeholder in every scenario)
 ACAO = "Access-Control-Allow-Origin"
 ACAC = "Access-Control-Allow-Credentials"
 ACAM = "Access-Control-Allow-Methods"

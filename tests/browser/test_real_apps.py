@@ -32,10 +32,10 @@ import pytest
 from .browsers import BrowserRun, BrowserUnavailable
 from .harness import PROFILE_OF
 from .real_harness import (
+    SERVER_ADDED,
     RealAppsHarness,
     case_key,
     comparable_readable,
-    SERVER_ADDED,
     engine_wire,
     exchange_summary,
     fmt_step,

@@ -164,7 +164,7 @@ def test_curl_lines_are_copy_pasteable(failing):
     import shlex
 
     result = failing.run()
-    line = next(l for l in result.stdout.lines if l.startswith("  curl -i -X OPTIONS"))
+    line = next(text for text in result.stdout.lines if text.startswith("  curl -i -X OPTIONS"))
     argv = shlex.split(line)
     assert argv[:5] == ["curl", "-i", "-X", "OPTIONS", "http://testserver/api/users"]
     headers = [argv[i + 1] for i, a in enumerate(argv) if a == "-H"]
@@ -196,7 +196,7 @@ def test_passing_runs_print_nothing_extra(project):
     marked = project.run()
     marked.assert_outcomes(passed=3)
     assert marked.ret == 0
-    lines = [l for l in marked.stdout.lines if l.strip()]
+    lines = [text for text in marked.stdout.lines if text.strip()]
     assert lines[-1].startswith("=") and "3 passed" in lines[-1]
-    assert not [l for l in lines if "cors" in l.lower() and not l.startswith(("plugins:", "cors_api.yaml "))]
+    assert not [text for text in lines if "cors" in text.lower() and not text.startswith(("plugins:", "cors_api.yaml "))]
     assert "warning" not in marked.stdout.str().lower()

@@ -22,7 +22,7 @@ import ssl
 import struct
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Tuple
 
 Handler = Callable[[socket.socket, "FaultServer"], None]
@@ -172,7 +172,7 @@ class FaultServer:
         for thread in self._threads:
             thread.join(2)
 
-    def __enter__(self) -> "FaultServer":
+    def __enter__(self) -> FaultServer:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import string
 
-from hypothesis import assume, given
-from hypothesis import strategies as st
+from hypothesis import assume, given, strategies as st
 
 from pytest_cors.browser.exchange import FetchRequest, HttpRequest, HttpResponse
 from pytest_cors.browser.fetch import simulate_fetch

@@ -28,7 +28,7 @@ def check(pytester, run, server: FaultServer, *args: str, extra: str = "") -> py
 
 
 def test_non_latin1_bytes_in_acao_are_a_mismatch_shown_readably(fault_server, pytester, run):
-    server = fault_server(raw_reply(raw_cors("Access-Control-Allow-Origin: https://äpp.example.com".encode("utf-8"), b"Vary: Origin")))
+    server = fault_server(raw_reply(raw_cors("Access-Control-Allow-Origin: https://äpp.example.com".encode(), b"Vary: Origin")))
     result = check(pytester, run, server)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(

@@ -16,8 +16,8 @@ from hypothesis import given, settings, strategies as st
 
 from pytest_cors.browser import rules as v
 from pytest_cors.browser.exchange import FetchRequest, HttpRequest, HttpResponse
-from pytest_cors.browser.profiles import CHROME, FIREFOX, SAFARI, SPEC
 from pytest_cors.browser.fetch import simulate_fetch
+from pytest_cors.browser.profiles import CHROME, FIREFOX, SAFARI, SPEC
 
 PAGE = "https://app.example"
 API = "https://api.example"
@@ -484,7 +484,7 @@ def test_303_keeps_get_and_head(profile, method):
 
 
 @pytest.mark.parametrize("profile", ALL, ids=ids)
-@pytest.mark.parametrize("location", ["https://user:pass@api.example/b", "https://user@api2.example/b", f"https://u:p@app.example/b"])
+@pytest.mark.parametrize("location", ["https://user:pass@api.example/b", "https://user@api2.example/b", "https://u:p@app.example/b"])
 def test_location_with_userinfo_fails(profile, location):
     routes = {("GET", f"{API}/a"): redirect(location)}
     verdict, server = run(profile, routes, url=f"{API}/a")

@@ -14,8 +14,8 @@ from pytest_cors.browser.profiles import CHROME, FIREFOX, SAFARI, SPEC
 from pytest_cors.browser.rules import (
     ACAH_INVALID,
     ACAM_INVALID,
-    ACAO_MISSING,
     ACAO_MISMATCH,
+    ACAO_MISSING,
     ACAO_WILDCARD_WITH_CREDENTIALS,
     AUTHORIZATION_UNDER_WILDCARD,
     HEADER_NOT_ALLOWED,

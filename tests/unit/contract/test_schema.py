@@ -11,6 +11,7 @@ import json
 
 import pytest
 
+from pytest_cors.audit.catalogue import PROBE_IDS
 from pytest_cors.browser.origins import OriginError
 from pytest_cors.browser.safelist import is_safelisted_header
 from pytest_cors.contract.model import (
@@ -21,7 +22,6 @@ from pytest_cors.contract.model import (
     MaxAge,
     parse_origin_pattern,
 )
-from pytest_cors.audit.catalogue import PROBE_IDS
 from pytest_cors.contract.schema import KEYS, parse_contract
 
 A = "https://app.example"
