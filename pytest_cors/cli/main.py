@@ -40,7 +40,7 @@ class NotRecorded(Exception):
     """The target could not be probed or gave nothing to record: exit 3."""
 
 
-def _record_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def _record_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     record = commands.add_parser(
         "record",
         help="draft a CORS contract file from what a server does today",
@@ -73,6 +73,7 @@ def _record_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``pytest-cors`` argument parser: one subcommand per tool."""
     parser = argparse.ArgumentParser(prog="pytest-cors", description="pytest-cors command-line tools (the checks themselves run under pytest).")
     parser.add_argument("--version", action="version", version=f"pytest-cors {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -157,7 +157,10 @@ def _check_written(text: str, name: str, recorded: Sequence[RecordedEndpoint]) -
     """The rendered file must read back as exactly the contracts that were verified."""
     expected = [item.contract for endpoint in recorded for item in endpoint.contracts]
     actual = parse_rendered(text, name)
-    strip = lambda c: dataclasses.replace(c, where=Location(""))  # noqa: E731
+
+    def strip(contract: CorsContract) -> CorsContract:
+        return dataclasses.replace(contract, where=Location(""))
+
     if [strip(c) for c in actual] != [strip(c) for c in expected if c is not None]:  # pragma: no cover - a renderer bug
         raise RuntimeError("pytest-cors record: the rendered file does not read back as the recorded contracts")
 

@@ -41,7 +41,10 @@ def matrix(cells: Sequence[Cell], methods: Sequence[str]) -> List[str]:
 
 def print_summary(recorded: Sequence[RecordedEndpoint], run: CorsRun, stream: IO[str], *, written: Optional[Path] = None) -> None:
     """The matrix of every path, the audit findings, and what was written."""
-    write = lambda line="": print(line, file=stream)  # noqa: E731
+
+    def write(line: str = "") -> None:
+        print(line, file=stream)
+
     for endpoint in recorded:
         write(f"{endpoint.endpoint.path}  ({len(endpoint.contracts)} contract{'s' if len(endpoint.contracts) != 1 else ''})")
         for line in matrix(endpoint.cells, endpoint.methods):

@@ -74,7 +74,7 @@ def _load(path: Path) -> Any:
 
 
 def _where(data: Any, steps: Tuple[Any, ...], name: str) -> str:
-    return locate(data, steps, name)
+    return str(locate(data, steps, name))
 
 
 def _resolve(document: Mapping[str, Any], value: Any, name: str) -> Any:
@@ -134,7 +134,7 @@ def fill_template(template: str, parameters: Mapping[str, Mapping[str, Any]]) ->
     """``/users/{id}`` -> ``/users/42`` and notes saying where each value came from."""
     notes: List[str] = []
 
-    def fill(match: "re.Match[str]") -> str:
+    def fill(match: re.Match[str]) -> str:
         key = match.group(1)
         value, source = _example(parameters.get(key, {}))
         if value is None:

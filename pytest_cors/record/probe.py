@@ -55,6 +55,7 @@ class Cell:
 
     @property
     def allowed(self) -> bool:
+        """Whether the browsers let the page read the response."""
         return self.outcome is Outcome.ALLOWED
 
 

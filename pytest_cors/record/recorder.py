@@ -12,7 +12,7 @@ accepted silently.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from pytest_cors.audit.catalogue import at_or_above
 from pytest_cors.audit.derive import derive_probes
@@ -63,11 +63,14 @@ class RecordedContract:
 
     @property
     def skipped(self) -> Tuple[str, ...]:
+        """The audit probes the written contract skips (accepted findings)."""
         return tuple(self.data.get("audit", {}).get("skip", ()))
 
 
 @dataclass(frozen=True)
 class RecordedEndpoint:
+    """One probed path: the methods tried, each (origin, method) cell, and the contracts to write."""
+
     endpoint: Endpoint
     methods: Tuple[str, ...]
     cells: Tuple[Cell, ...]
@@ -75,6 +78,7 @@ class RecordedEndpoint:
 
 
 def parse(data: Dict[str, Any]) -> CorsContract:
+    """The contract ``data`` describes, through the one schema every contract passes."""
     return parse_contract(data, default_name=data.get("path"), where=f"recorded contract {data.get('name')}")
 
 
@@ -106,7 +110,7 @@ def _add_deny(recorded: RecordedContract, cells: Sequence[Cell], settings: Recor
     contract = parse(data)
     own = settings.target_url or "http://testserver"
     tried: Dict[str, int] = {}
-    covered: set = set()
+    covered: Set[str] = set()
     for probe in derive_probes(contract):
         if probe.id in covered or tried.get(probe.id, 0) >= CANDIDATES_PER_PROBE or probe.origin in deny:
             continue
