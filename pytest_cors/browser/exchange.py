@@ -40,11 +40,13 @@ class HttpRequest:
     body: Optional[bytes] = None
 
     def header(self, name: str) -> Optional[str]:
+        """All values of header ``name`` (any case) joined by ``, ``, as fetch()'s ``headers.get()``; ``None`` when absent."""
         values = _values(self.headers, name)
         return ", ".join(values) if values else None
 
     @property
     def path(self) -> str:
+        """The request target as sent on the request line: path and query."""
         parts = urlsplit(self.url)
         return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
@@ -67,10 +69,12 @@ class HttpResponse:
         return ", ".join(values) if values else None
 
     def has_header(self, name: str) -> bool:
+        """Whether the response carries header ``name`` at all (even with an empty value)."""
         return bool(self.header_lines(name))
 
     @property
     def is_redirect(self) -> bool:
+        """Whether the status is one fetch() follows (301, 302, 303, 307, 308)."""
         return self.status in (301, 302, 303, 307, 308)
 
 

@@ -75,16 +75,19 @@ class BrowserVerdict:
 
     @property
     def reason(self) -> str:
+        """The reason code of the failure, or ``same-origin`` / ``ok`` when the read was allowed."""
         if self.failure is not None:
             return self.failure.reason
         return "same-origin" if self.same_origin else "ok"
 
     @property
     def preflight(self) -> Optional[Exchange]:
+        """The preflight exchange, if one was sent."""
         return next((e for e in self.exchanges if e.kind == "preflight"), None)
 
     @property
     def actual(self) -> Optional[Exchange]:
+        """The last actual request (after redirects), if one was sent."""
         return next((e for e in reversed(self.exchanges) if e.kind == "actual"), None)
 
 
@@ -144,6 +147,7 @@ def build_preflight(url: str, origin: str, method: str, unsafe: List[str]) -> Ht
 
 
 def build_actual(url: str, origin: str, method: str, headers: HeaderPairs, body: Optional[bytes]) -> HttpRequest:
+    """The actual request as the browser puts it on the wire: ``Origin`` first, repeated headers joined."""
     wire = (("Origin", origin),) + tuple(
         (name, header_value_bytes(value).decode("latin-1")) for name, value in join_repeated_headers(headers)
     )

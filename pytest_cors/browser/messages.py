@@ -57,6 +57,7 @@ def _encode_hint(text: str) -> str:
 
 
 def chrome_message(failure: v.Failure, ctx: MessageContext) -> str:
+    """The line Chromium prints in the console for ``failure``."""
     if failure.code == v.REDIRECT_TOO_MANY:
         return f"GET {ctx.url} net::ERR_TOO_MANY_REDIRECTS"
     if failure.code == v.REDIRECT_INVALID_LOCATION:
@@ -95,6 +96,7 @@ _FIREFOX_REASONS = {
 
 
 def firefox_message(failure: v.Failure, ctx: MessageContext) -> str:
+    """The line Firefox prints in the console for ``failure``."""
     if failure.code in (v.REDIRECT_CREDENTIALS, v.REDIRECT_TOO_MANY, v.REDIRECT_INVALID_LOCATION):
         # Firefox logs nothing for these; the script only sees the TypeError.
         return "TypeError: NetworkError when attempting to fetch resource."
@@ -155,6 +157,7 @@ def _without_userinfo(url: str) -> str:
 
 
 def safari_message(failure: v.Failure, ctx: MessageContext, *, redirect_hop: bool = False) -> str:
+    """The line Safari (WebKit) prints in the console for ``failure``; ``redirect_hop`` when a redirect was refused."""
     if failure.code == v.REDIRECT_INVALID_LOCATION:
         # a network error: WebKit prints no reason line (browser-cors-messages.md section 5, network-failure)
         return f"Fetch API cannot load {ctx.url} due to access control checks."
@@ -174,6 +177,7 @@ def console_message(style: str, failure: v.Failure, ctx: MessageContext, *, redi
 
 
 def authorization_wildcard_warning(style: str, url: str) -> str:
+    """The deprecation warning a browser prints when ``Authorization`` is allowed only through ``*``."""
     if style == "firefox":
         return (
             "Cross-Origin Request Warning: The Same Origin Policy will disallow reading the remote "

@@ -52,9 +52,11 @@ class Origin:
 
     @property
     def is_opaque(self) -> bool:
+        """Whether this is an opaque origin (serialised as ``null``)."""
         return not self.scheme
 
     def serialize(self) -> str:
+        """The origin exactly as a browser sends it in the ``Origin`` header."""
         if self.is_opaque:
             return NULL_ORIGIN
         host = f"[{self.host}]" if ":" in self.host else self.host
@@ -64,6 +66,7 @@ class Origin:
 
     @property
     def effective_port(self) -> Optional[int]:
+        """The port, or the scheme's default port when none is written."""
         return self.port if self.port is not None else DEFAULT_PORTS.get(self.scheme)
 
     def __str__(self) -> str:
@@ -129,6 +132,7 @@ def origin_of_url(url: str) -> Origin:
 
 
 def serialize_url_origin(url: str) -> str:
+    """The serialised origin of ``url`` (what a page at ``url`` sends as ``Origin``)."""
     return origin_of_url(url).serialize()
 
 
@@ -170,6 +174,7 @@ def is_valid_http_url(url: str) -> bool:
 
 
 def url_has_credentials(url: str) -> bool:
+    """Whether ``url`` has a user name or password, which fetch() refuses to follow in a redirect."""
     parts = urlsplit(url)
     return bool(parts.username or parts.password)
 

@@ -137,6 +137,8 @@ def display_names(names: Iterable[str]) -> str:
 
 
 class UnknownProfileError(ValueError):
+    """A browser name that is not a profile (``--cors-browser``, ``browsers:``)."""
+
     pass
 
 

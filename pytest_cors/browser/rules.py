@@ -81,6 +81,8 @@ class Failure:
 
 @dataclass(frozen=True)
 class PreflightResult:
+    """What a preflight decided: a failure or none, warnings printed, and how long it is cached."""
+
     failure: Optional[Failure]
     warnings: Tuple[str, ...] = ()
     cache_seconds: int = 5

@@ -84,6 +84,7 @@ def normalize_method(method: str) -> str:
 
 
 def is_forbidden_method(method: str) -> bool:
+    """Whether fetch() refuses ``method`` outright (CONNECT, TRACE, TRACK)."""
     return method.upper() in FORBIDDEN_METHODS
 
 
@@ -101,6 +102,7 @@ def header_value_bytes(value: str) -> bytes:
 
 
 def has_unsafe_byte(data: bytes) -> bool:
+    """Whether ``data`` contains a byte that makes a header value not CORS-safelisted."""
     return any(b in _UNSAFE_BYTES for b in data)
 
 

@@ -66,6 +66,8 @@ def distinct_exchanges(verdicts: Sequence[BrowserVerdict]) -> Tuple[Exchange, ..
 
 @dataclass(frozen=True)
 class CaseResult:
+    """The result of one contract case in every selected profile: verdicts, problems, notes."""
+
     case: ContractCase
     url: str
     verdicts: Tuple[BrowserVerdict, ...]
@@ -75,6 +77,7 @@ class CaseResult:
 
     @property
     def passed(self) -> bool:
+        """Whether the case holds in every selected browser."""
         return not self.problems
 
     @property
@@ -84,10 +87,12 @@ class CaseResult:
 
     @property
     def blocking_profiles(self) -> Tuple[str, ...]:
+        """The profiles whose browser blocked the read."""
         return tuple(v.profile for v in self.verdicts if not v.allowed)
 
     @property
     def actual_withheld(self) -> bool:
+        """Whether the actual request was held back (an unsafe method against a live URL)."""
         return any(v.actual_withheld for v in self.verdicts)
 
 
@@ -100,6 +105,7 @@ class CachingSender:
         self._cache: Dict[HttpRequest, HttpResponse] = {}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        """The server's answer to ``request``, sent once per case; withheld requests raise ``ActualRequestWithheld``."""
         if is_withheld(request, withhold_unsafe=self._withhold):
             raise ActualRequestWithheld(request.url)
         cached = self._cache.get(request)
@@ -256,4 +262,5 @@ def check_case(
 
 
 def contract_max_age_unchecked(case: ContractCase, verdicts: Sequence[BrowserVerdict]) -> bool:
+    """Whether the contract sets ``max_age`` but no profile sent a preflight to check it against."""
     return case.contract.max_age is not None and all(v.preflight is None for v in verdicts)

@@ -37,6 +37,7 @@ NO_TARGET_MESSAGE = """no target to check CORS contracts against. Give one of:
 
 
 def format_transport_error(error: TransportError, redactor: Redactor) -> str:
+    """The fault report for an unreachable target: kind, URL and cause (secrets hidden), and a hint."""
     cause = redactor.urls(error.cause)
     lines = [f"cannot reach the target: {error.kind}", f"  URL:   {redactor.url(error.url)}", f"  cause: {cause}"]
     if error.hint:
@@ -72,6 +73,7 @@ class CorsRun:
         self._apps: Dict[int, WsgiTransport] = {}
 
     def live(self, url: str) -> LiveTransport:
+        """The transport for the live base URL ``url``, one per URL for the whole run (its connections are reused)."""
         base = url.rstrip("/")
         transport = self._live.get(base)
         if transport is None:
@@ -91,6 +93,7 @@ class CorsRun:
         return transport
 
     def app(self, app: Callable[..., Any]) -> WsgiTransport:
+        """The in-process transport for WSGI ``app``, one per app for the whole run."""
         transport = self._apps.get(id(app))
         if transport is None or transport.app is not app:
             transport = WsgiTransport(app, self.app_origin)
@@ -103,6 +106,7 @@ class CorsRun:
         return shared.unreachable_targets() if shared is not None else {}
 
     def close(self) -> None:
+        """Close every live transport's connections (end of the run)."""
         for transport in self._live.values():
             transport.close()
         self._live.clear()
@@ -110,6 +114,7 @@ class CorsRun:
     # --- running ---------------------------------------------------------------------------
 
     def ensure_cross_origin(self, contract: CorsContract, transport: Transport) -> None:
+        """Refuse a contract origin that is the target's own origin: a browser sends no CORS there."""
         own = transport.origin
         for origin in contract.origins + contract.deny_origins:
             if origin == own:
@@ -128,6 +133,7 @@ class CorsRun:
         return isinstance(transport, LiveTransport) and not self.send_unsafe
 
     def run_case(self, case: ContractCase, transport: Transport) -> CaseResult:
+        """Check one contract case against ``transport`` in every selected profile."""
         withhold = self.withholds_unsafe(transport)
         try:
             result = check_case(case, transport.send, transport.base_url(), self.profiles, withhold_unsafe=withhold)
@@ -138,10 +144,12 @@ class CorsRun:
         return result
 
     def run_contract(self, contract: CorsContract, transport: Transport) -> List[CaseResult]:
+        """Check every case of ``contract`` against ``transport``."""
         self.ensure_cross_origin(contract, transport)
         return [self.run_case(case, transport) for case in contract.cases()]
 
     def failure_text(self, results: Sequence[CaseResult]) -> Optional[str]:
+        """The failure report for the cases that did not hold, or ``None`` when all did."""
         failed = [r for r in results if not r.passed]
         if not failed:
             return None
@@ -169,6 +177,7 @@ class CheckResult:
 
     @property
     def verdicts(self) -> Dict[str, BrowserVerdict]:
+        """Each profile's verdict, by profile name."""
         return {v.profile: v for v in self.result.verdicts}
 
     @property
@@ -178,6 +187,7 @@ class CheckResult:
 
     @property
     def blocked_by(self) -> Tuple[str, ...]:
+        """The profiles whose browser blocked the read."""
         return self.result.blocking_profiles
 
     def _first_blocking(self) -> Optional[BrowserVerdict]:
@@ -186,11 +196,13 @@ class CheckResult:
 
     @property
     def reason(self) -> str:
+        """The reason code of the first blocking profile (or of the first profile when allowed)."""
         verdict = self._first_blocking()
         return verdict.reason if verdict else self.result.verdicts[0].reason
 
     @property
     def console_message(self) -> str:
+        """The console line of the first blocking browser; empty when allowed."""
         verdict = self._first_blocking()
         return verdict.message if verdict else ""
 
@@ -198,14 +210,17 @@ class CheckResult:
 
     @property
     def preflight(self) -> Optional[Exchange]:
+        """The preflight exchange, if any profile sent one."""
         return next((v.preflight for v in self.result.verdicts if v.preflight), None)
 
     @property
     def actual(self) -> Optional[Exchange]:
+        """The actual request's exchange, if any profile sent one."""
         return next((v.actual for v in self.result.verdicts if v.actual), None)
 
     @property
     def exchanges(self) -> Tuple[Exchange, ...]:
+        """Every distinct exchange the profiles made, each once."""
         return self.result.exchanges
 
     @property
@@ -220,12 +235,14 @@ class CheckResult:
         return readable or {}
 
     def assert_allowed(self) -> CheckResult:
+        """Fail with the full report unless every selected browser lets the page read the response."""
         __tracebackhide__ = True
         if not self.result.passed:
             raise CorsContractFailure(format_case_failure(self.result, self._run.redactor))
         return self
 
     def assert_blocked(self) -> CheckResult:
+        """Fail with the full report unless every selected browser blocks the read."""
         __tracebackhide__ = True
         case = self.result.case
         deny_case = ContractCase(case.contract, case.origin, case.method, False)
@@ -246,12 +263,14 @@ class CorsChecker:
 
     @property
     def transport(self) -> Transport:
+        """The transport of the current target, created on first use."""
         if self._transport is None:
             self._transport = self._factory()
         return self._transport
 
     @property
     def profiles(self) -> Tuple[str, ...]:
+        """The names of the selected browser profiles."""
         return tuple(p.name for p in self._run.profiles)
 
     def check(

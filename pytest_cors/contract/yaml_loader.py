@@ -32,6 +32,8 @@ _SAFE_TAGS = {
 
 @dataclass(frozen=True)
 class Mark:
+    """A 1-based line and column in a YAML file."""
+
     line: int  # 1-based
     column: int  # 1-based
 
@@ -54,6 +56,8 @@ class MarkedDict(Dict[Any, Any]):
 
 
 class MarkedList(List[Any]):
+    """A list that remembers its own position (``mark``) and each item's (``marks``)."""
+
     mark: Mark
     marks: List[Mark]
 
@@ -216,6 +220,7 @@ class _Builder:
 
 
 def decode_yaml_bytes(data: bytes, path: str) -> str:
+    """The text of a YAML file: UTF-8 (a BOM is dropped); other encodings are refused with the offset."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

@@ -38,10 +38,12 @@ class CorsAuditWarning(pytest.PytestWarning):
 
 
 def audit_enabled(config: pytest.Config, contract: CorsContract) -> bool:
+    """Whether ``contract`` is audited in this run (``--cors-audit`` not off, the contract does not opt out)."""
     return get_settings(config).audit != "off" and contract.audit.enabled
 
 
 def get_registry(config: pytest.Config) -> AuditRegistry:
+    """The run's audit registry (one audit per contract and target), created on first use."""
     registry = config.stash.get(REGISTRY_KEY, None)
     if registry is None:
         registry = config.stash[REGISTRY_KEY] = AuditRegistry(get_run(config))
@@ -154,6 +156,7 @@ class CorsScanItem(pytest.Item):
         self._findings = audit.findings(self.probe_id)
 
     def runtest(self) -> None:
+        """Fail (or warn, with ``--cors-audit warn``) on the findings of this probe at or above the threshold."""
         __tracebackhide__ = True
         mode = "warn" if get_settings(self.config).audit == "warn" else "fail"
         text = judge_findings(self.config, self.nodeid, self._findings, mode=mode)
@@ -161,15 +164,18 @@ class CorsScanItem(pytest.Item):
             raise CorsAuditFailure(text)
 
     def reportinfo(self):
+        """Where pytest says the item is: the scanned URL."""
         return "cors-scan", None, f"cors scan: {self.name}"
 
     def repr_failure(self, excinfo, style=None):
+        """The findings text for a CORS failure, pytest's usual report otherwise."""
         if isinstance(excinfo.value, CorsReportedError):
             return excinfo.value.text
         return super().repr_failure(excinfo, style=style)
 
 
 def scan_items(session: pytest.Session) -> List[pytest.Item]:
+    """One item per probe and ``--cors-scan`` URL."""
     settings = get_settings(session.config)
     items: List[pytest.Item] = []
     for url in settings.scan_urls:

@@ -178,6 +178,7 @@ class CorsYamlFile(pytest.File):
             raise self.CollectError(str(exc)) from None
 
     def collect(self) -> Iterator[pytest.Item]:
+        """One item per contract case (each origin and method, each refused origin), then the contract's audit items."""
         target, contracts = self.parse()
         for contract in contracts:
             line = (contract.where.line or 1) - 1

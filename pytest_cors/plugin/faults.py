@@ -26,6 +26,7 @@ class FaultSummary:
         self.run = run
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        """Name each unreachable target once, and the requests held back from a live URL."""
         self._withheld(terminalreporter)
         targets = self.run.unreachable_targets()
         if not targets:

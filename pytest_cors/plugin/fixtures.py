@@ -20,10 +20,12 @@ YamlTarget = Optional[Tuple[str, str]]
 
 
 def get_run(config: pytest.Config) -> CorsRun:
+    """The run's ``CorsRun`` (set up in ``pytest_configure``)."""
     return config.stash[RUN_KEY]
 
 
 def get_settings(config: pytest.Config) -> CorsSettings:
+    """The run's validated ``--cors-*`` settings."""
     return config.stash[SETTINGS_KEY]
 
 

@@ -68,6 +68,7 @@ class PlainReport:
         self.reprcrash = _Crash(text.split("\n", 1)[0])
 
     def toterminal(self, tw: Any) -> None:
+        """Write the plain-text report line by line."""
         for line in self.text.splitlines():
             tw.line(line)
 
@@ -76,10 +77,12 @@ class PlainReport:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    """Register the ``--cors-*`` options and their ini twins."""
     add_options(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker and the hook modules; validate the settings once and set up the run."""
     config.addinivalue_line("markers", MARKER_HELP)
     for name, module in PLUGIN_MODULES:
         if not config.pluginmanager.is_registered(module):
@@ -104,6 +107,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    """Close the run's connections."""
     run = config.stash.get(RUN_KEY, None)
     if run is not None:
         run.close()
@@ -114,6 +118,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_report_header(config: pytest.Config) -> Optional[List[str]]:
+    """At ``-v``, say which target and browser profiles the run checks against."""
     if config.getoption("verbose") < 1 or SETTINGS_KEY not in config.stash:
         return None
     settings = config.stash[SETTINGS_KEY]
@@ -128,6 +133,7 @@ def pytest_report_header(config: pytest.Config) -> Optional[List[str]]:
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> Optional[pytest.Collector]:
+    """Collect ``cors_*.yaml`` contract files."""
     if file_path.suffix in (".yaml", ".yml") and is_contract_file(file_path):
         return CorsYamlFile.from_parent(parent, path=file_path)
     return None
@@ -200,6 +206,7 @@ def _cors_marker_contracts(request: pytest.FixtureRequest) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item):
+    """Judge the ``@pytest.mark.cors`` contracts of a test after its body ran."""
     result = yield
     results = item.stash.get(RESULTS_KEY, None)
     if results:
@@ -217,6 +224,7 @@ def pytest_runtest_call(item: pytest.Item):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Show a CORS failure as its plain-text report instead of a traceback."""
     report = yield
     excinfo = call.excinfo
     if excinfo is not None and isinstance(excinfo.value, CorsReportedError):

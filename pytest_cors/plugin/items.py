@@ -24,9 +24,11 @@ class YamlContractItem(pytest.Function):
         super().__init__(**kwargs)
 
     def reportinfo(self):
+        """Where pytest says the item is: the contract's line in its YAML file."""
         return self.path, self.contract_line, f"{self.label}: {self.name}"
 
     def repr_failure(self, excinfo):  # type: ignore[override]  # as pytest.Function: no style
+        """The plain-text report for a CORS failure, pytest's usual report otherwise."""
         if isinstance(excinfo.value, CorsReportedError):
             return excinfo.value.text
         return super().repr_failure(excinfo)

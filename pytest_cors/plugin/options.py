@@ -45,6 +45,7 @@ FLAGS: Tuple[Tuple[str, str, str], ...] = (
 
 
 def add_options(parser: pytest.Parser) -> None:
+    """Add every ``--cors-*`` option, in one group, each with its ini twin."""
     group = parser.getgroup("cors", "CORS contract testing (pytest-cors)")
     for flag, ini, help_text, ini_type, default in OPTIONS:
         group.addoption(flag, dest=ini, default=None, metavar=ini.upper().replace("CORS_", ""), help=help_text)
@@ -72,6 +73,8 @@ def add_options(parser: pytest.Parser) -> None:
 
 @dataclass(frozen=True)
 class Setting:
+    """One setting's value and where it came from (for messages that name the option to fix)."""
+
     value: Any
     source: str  # "--cors-url", "ini cors_url", or "default"
 
@@ -92,6 +95,8 @@ def _setting(config: pytest.Config, flag: str, ini: str, default: Any = None) ->
 
 @dataclass(frozen=True)
 class CorsSettings:
+    """Every ``--cors-*`` setting of the run, validated once at configure time."""
+
     url: Setting
     app: Setting
     app_origin: str
@@ -109,6 +114,7 @@ class CorsSettings:
 
     @property
     def profile_names(self) -> Tuple[str, ...]:
+        """The names of the selected browser profiles."""
         return tuple(p.name for p in self.profiles)
 
 

@@ -77,6 +77,7 @@ def hint_for(failure: v.Failure, origin: str, method: str) -> str:
 
 
 def problem_hint(problem: Problem, result: CaseResult) -> str:
+    """What to look at in the server for ``problem``: the usual causes of this kind of failure."""
     if problem.kind == "allowed":
         return ("the server lets an origin read that it should refuse: check for an origin reflected without an "
                 "allowlist, an unanchored regex or an endswith() check")
@@ -146,6 +147,7 @@ def _actual_value(response: HttpResponse, name: str, redactor: Redactor) -> str:
 
 
 def header_table(expected: Sequence[Tuple[str, str]], response: HttpResponse, redactor: Redactor, *, extra: Sequence[str] = ()) -> List[str]:
+    """Expected vs actual response headers, one row each (secret values hidden)."""
     names = [n for n, _ in expected]
     for name in extra:
         if name not in names and response.has_header(name):

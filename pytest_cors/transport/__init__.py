@@ -32,10 +32,14 @@ class Transport(Protocol):
 
     origin: str
 
-    def send(self, request: HttpRequest) -> HttpResponse: ...
+    def send(self, request: HttpRequest) -> HttpResponse:
+        """Perform one HTTP exchange (no redirects followed); network faults raise ``TransportError``."""
 
-    def base_url(self) -> str: ...
+    def base_url(self) -> str:
+        """The origin requests are sent to (``scheme://host[:port]``)."""
 
-    def describe(self) -> str: ...
+    def describe(self) -> str:
+        """The target in words, for reports (secrets hidden)."""
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Release connections; the transport is not used afterwards."""

@@ -226,9 +226,11 @@ class LiveTransport:
         self._resolved: Dict[str, Optional[TransportError]] = {}
 
     def base_url(self) -> str:
+        """The live base URL, without a trailing slash."""
         return self._base
 
     def describe(self) -> str:
+        """The live URL in words, for reports (password hidden)."""
         from pytest_cors.report.redaction import Redactor
 
         return f"live URL {Redactor.urls(self._base)}"
@@ -238,6 +240,7 @@ class LiveTransport:
         return {t: (fault, self._skipped.get(t, 0)) for t, fault in self._unreachable.items()}
 
     def send(self, request: HttpRequest) -> HttpResponse:
+        """Send ``request`` over the network, reading the response head and body with a browser's limits."""
         target = serialize_url_origin(request.url)
         earlier = self._unreachable.get(target)
         if earlier is not None:
@@ -345,6 +348,7 @@ class LiveTransport:
             pass  # the headers decide CORS; a broken body does not
 
     def close(self) -> None:
+        """Close the session's pooled connections."""
         self.session.close()
 
 

@@ -27,14 +27,17 @@ class WsgiTransport:
         self.origin = origin.rstrip("/")
 
     def base_url(self) -> str:
+        """The origin the app is served as."""
         return self.origin
 
     def describe(self) -> str:
+        """The app in words, for reports: its qualified name and the origin it is served as."""
         name = getattr(self.app, "__qualname__", None) or type(self.app).__name__
         module = getattr(self.app, "__module__", None) or type(self.app).__module__
         return f"WSGI app {module}.{name} served as {self.origin}"
 
     def send(self, request: HttpRequest) -> HttpResponse:
+        """Call the WSGI app with ``request`` as a WSGI environ and collect its response."""
         parts = urlsplit(request.url)
         base = f"{parts.scheme}://{parts.netloc}"
         builder = EnvironBuilder(
@@ -74,4 +77,5 @@ class WsgiTransport:
         return HttpResponse(int(code_text), pairs, reason)
 
     def close(self) -> None:
+        """Nothing to release: the app runs in this process."""
         pass

@@ -13,6 +13,7 @@ hypothesis' ``tests/cover/test_lazy_import.py``:
 from __future__ import annotations
 
 import ast
+import pkgutil
 import subprocess
 import sys
 import textwrap
@@ -23,7 +24,12 @@ import pytest
 import pytest_cors
 
 PACKAGE_DIR = Path(pytest_cors.__file__).parent
-ENGINE = ["browser", "contract", "audit", "check", "report", "transport", "errors"]
+#: Every top-level package and module but the pytest wiring (``__main__`` runs the CLI when imported).
+ENGINE = sorted(m.name for m in pkgutil.iter_modules(pytest_cors.__path__) if m.name not in ("plugin", "__main__"))
+
+
+def test_the_engine_list_is_complete():
+    assert {"browser", "contract", "audit", "check", "report", "transport", "errors"} <= set(ENGINE)
 
 IMPORT_ALL = textwrap.dedent(
     """
