@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from pytest_cors.audit.catalogue import at_or_above
-from pytest_cors.audit.derive import derive_probes
+from pytest_cors.audit.derive import ATTACKER_ORIGIN, derive_probes
 from pytest_cors.audit.model import Finding
 from pytest_cors.browser.origins import NULL_ORIGIN, same_origin
 from pytest_cors.contract.model import ContractCase, CorsContract
@@ -95,6 +95,25 @@ def _data(name: str, path: str, draft: Draft) -> Dict[str, Any]:
         data["max_age"] = low if low == high else {"min": low, "max": high}
     data["vary"] = draft.vary
     return data
+
+
+def _public_in_fact(recorded: RecordedContract, check: CheckCase) -> None:
+    """Without credentials, a server that lets any origin read is public: say so with ``origins: ["*"]``.
+
+    Listing only the given origins would make every audit origin probe a finding
+    of a policy nobody wrote; ``["*"]`` states what the server does, and the audit
+    of a public contract still flags any credentialed read.
+    """
+    data = recorded.data
+    if data["credentials"] or data["origins"] == ["*"]:
+        return
+    contract = parse(data)
+    if all(check(ContractCase(contract, ATTACKER_ORIGIN, method, True)).passed for method in contract.methods):
+        data["origins"] = ["*"]
+        recorded.notes.append(
+            f"origins: ['*'] because any origin (e.g. {ATTACKER_ORIGIN}) can read this endpoint today without "
+            "credentials: it is public in fact. If it should not be, the server needs an allowlist of origins."
+        )
 
 
 def _add_deny(recorded: RecordedContract, cells: Sequence[Cell], settings: RecordSettings, check: CheckCase) -> None:
@@ -196,6 +215,7 @@ def record_endpoint(endpoint: Endpoint, settings: RecordSettings, check: CheckCa
     for index, draft in enumerate(drafts):
         name = endpoint.path if len(drafts) == 1 else f"{endpoint.path} {'/'.join(draft.methods)}" + (f" #{index + 1}" if index else "")
         item = RecordedContract(_data(name, endpoint.path, draft), list(draft.notes))
+        _public_in_fact(item, check)
         _add_deny(item, cells, settings, check)
         recorded.append(item)
     if not drafts:

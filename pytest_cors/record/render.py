@@ -9,7 +9,6 @@ parsed back with the plugin's own loader and schema before it is written
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Dict, List, Sequence, Tuple
 
@@ -35,7 +34,21 @@ def scalar(value: Any) -> str:
     text = str(value)
     if _PLAIN.fullmatch(text) and yaml.safe_load(text) == text:
         return text
-    return json.dumps(text)
+    return _double_quoted(text)
+
+
+def _double_quoted(text: str) -> str:
+    r"""A YAML double-quoted scalar with everything beyond printable ASCII escaped (``\u`` / ``\U``)."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if char in '"\\':
+            out.append("\\" + char)
+        elif 0x20 <= code < 0x7F:
+            out.append(char)
+        else:
+            out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'
 
 
 def _flow(values: Sequence[Any]) -> str:
@@ -120,9 +133,10 @@ def render_file(endpoints: Sequence[RecordedEndpoint], *, target: str, header: S
         lines.append("")
         lines.append(f"  # --- {' '.join(recorded.methods)} {endpoint.path}" + (f"  (OpenAPI: {endpoint.template})" if endpoint.template and endpoint.template != endpoint.path else ""))
         lines += _comment("\n".join(endpoint.notes), "  ")
-        refused = [c for c in recorded.cells if not c.allowed]
-        for cell in refused:
-            lines += _comment(f"{cell.method} from {cell.origin}: {cell.outcome.value}: {cell.reason}", "  ")
+        for cell in recorded.cells:
+            lines += [line for note in cell.notes for line in _comment(note, "  ")]
+            if not cell.allowed:
+                lines += _comment(f"{cell.method} from {cell.origin}: {cell.outcome.value}: {cell.reason}", "  ")
         if not recorded.contracts:
             lines += _comment("nothing recorded for this path: no origin is allowed or cleanly refused", "  ")
         for item in recorded.contracts:

@@ -41,3 +41,7 @@ shop_origin_removed = make_shop(origins=TRUSTED[:1])
 shop_header_refused = make_shop(allow_headers=("Content-Type",))
 #: flask-cors' default origins='*' with credentials: reflects every Origin with Access-Control-Allow-Credentials.
 reflecting = make_shop(origins="*")
+#: No credentials and only Content-Type allowed: a frontend sending Authorization with cookies is refused.
+no_credentials = make_shop(origins=TRUSTED[:1], allow_headers=("Content-Type",), supports_credentials=False)
+#: flask-cors defaults without credentials: every origin may read (reflected), i.e. public in fact.
+public = make_shop(origins="*", supports_credentials=False)

@@ -152,3 +152,29 @@ def test_bad_openapi_yaml_names_file_and_line(record, pytester):
     assert "--openapi: openapi.yaml:4:1: invalid YAML" in err
 
 
+
+
+def test_refused_header_and_credentials_are_dropped_with_a_comment(record, pytester):
+    code, out, err = record("--app", f"{APP}:no_credentials", "--path", "/api/users", "--origin", "https://app.example.com",
+                            "--method", "GET", "--method", "POST", "--header", "Authorization", "--header", "Content-Type",
+                            "--credentials")
+    assert code == 0, err
+    assert "request header Authorization is not allowed" in out
+    assert "credentialed requests are refused" in out
+    text = (pytester.path / "cors_api.yaml").read_text()
+    contract = yaml.safe_load(text)["contracts"][0]
+    assert (contract["request_headers"], contract["credentials"]) == (["Content-Type"], False)
+    assert "# POST from https://app.example.com: request header Authorization is not allowed" in text
+    # flask-cors sends no Vary: Origin for a single origin: recorded as vary: false, the audit finding accepted loudly
+    assert contract["vary"] is False and contract["audit"] == {"skip": ["missing-vary"]}
+    assert pytester.runpytest(*QUIET).ret == 0
+
+
+def test_any_origin_without_credentials_is_recorded_as_public(record, pytester):
+    code, out, err = record("--app", f"{APP}:public", "--path", "/api/users", "--origin", "https://app.example.com")
+    assert code == 0, err
+    text = (pytester.path / "cors_api.yaml").read_text()
+    contract = yaml.safe_load(text)["contracts"][0]
+    assert contract["origins"] == ["*"] and "deny_origins" not in contract and "audit" not in contract
+    assert "it is public in fact" in text
+    assert pytester.runpytest(*QUIET).ret == 0
