@@ -2,8 +2,10 @@
 
 Every probe is a row of :data:`CATALOGUE`: its id, its family (an attacker
 origin sent through the browser model, or a check of the headers the audit
-saw), its severities, why it matters, the usual fix and which contracts it
-applies to. The code
+saw), its severities, why it matters, the usual fix, which contracts it
+applies to, and which broader probes cover it (one root cause, one finding: a
+server that reflects any origin lets every lookalike in too, so the lookalikes
+are reported under ``reflect-any-origin`` and their items skipped). The code
 that runs a probe is one function registered under its id: a derivation in
 :mod:`pytest_cors.audit.derive` for origin probes, a check in
 :mod:`pytest_cors.audit.header_checks` for header-level ones. Adding a probe is
@@ -67,6 +69,15 @@ class Family(Enum):
     HEADER = "header"
 
 
+class Explains(Enum):
+    """When a broader probe's finding explains a narrower probe's finding (see :attr:`ProbeSpec.covered_by`)."""
+
+    #: The broad finding is at least as severe: the same read (any origin is read, so every lookalike is too).
+    AS_SEVERE = "as-severe"
+    #: The narrower finding's evidence was answered with ``Access-Control-Allow-Origin: *`` (a wildcard answers everyone).
+    WILDCARD_ANSWER = "wildcard-answer"
+
+
 def _always(contract: CorsContract) -> bool:
     return True
 
@@ -97,6 +108,11 @@ class ProbeSpec:
     applies_to: Callable[[CorsContract], bool] = _always
     #: Severity of the weaker form (a read without credentials, a gap on refused origins only, an unusable grant).
     lesser_severity: Optional[Severity] = None
+    #: Broader probes, in order of preference, whose finding can explain this probe's: when one explains every
+    #: finding of this probe, they are reported under it and this probe's item is skipped as "covered by" it.
+    covered_by: Tuple[ProbeId, ...] = ()
+    #: How this probe's finding explains the narrower findings that name it in ``covered_by``.
+    explains: Explains = Explains.AS_SEVERE
 
     def severity_of(self, *, lesser: bool = False) -> Severity:
         """The finding's severity: the full form, or the weaker one when ``lesser``."""
@@ -116,8 +132,16 @@ _ANCHOR_FIX = (
     "exact origins instead"
 )
 def _origin_probe(probe_id: ProbeId, why: str, fix: str, **extra: object) -> ProbeSpec:
-    """An origin probe: critical when read with credentials, high without (unless ``lesser_severity`` says)."""
-    options: Dict[str, object] = {"lesser_severity": "high", **extra}
+    """An origin probe: critical when read with credentials, high without (unless ``lesser_severity`` says).
+
+    Unless told otherwise it is covered by ``reflect-any-origin`` (a server that lets any origin read lets this
+    one read too) and by ``wildcard-with-credentials`` (a ``*`` answer lets everyone read).
+    """
+    options: Dict[str, object] = {
+        "lesser_severity": "high",
+        "covered_by": ("reflect-any-origin", "wildcard-with-credentials"),
+        **extra,
+    }
     return ProbeSpec(probe_id, Family.ORIGIN, "critical", why, fix, **options)  # type: ignore[arg-type]
 
 
@@ -126,6 +150,7 @@ CATALOGUE: Tuple[ProbeSpec, ...] = (
         "reflect-any-origin",
         "any website the user visits can read this response, with the user's session if credentials are allowed",
         _ALLOWLIST_FIX,
+        covered_by=("wildcard-with-credentials",),
     ),
     _origin_probe(
         "null-origin",
@@ -183,6 +208,7 @@ CATALOGUE: Tuple[ProbeSpec, ...] = (
         "for a public endpoint drop Access-Control-Allow-Credentials; otherwise echo the validated origin instead of '*' "
         "(flask-cors: origins=[...] with supports_credentials=True; django-cors-headers: CORS_ALLOWED_ORIGINS with "
         "CORS_ALLOW_CREDENTIALS; Starlette: allow_origins=[...] with allow_credentials=True)",
+        explains=Explains.WILDCARD_ANSWER,
     ),
     ProbeSpec(
         "missing-vary",
@@ -261,9 +287,19 @@ HEADER_PROBES: Tuple[ProbeId, ...] = tuple(row.id for row in CATALOGUE if row.fa
 
 
 def _check_catalogue() -> None:
-    """One row per id, in the vocabulary's order."""
+    """One row per id, in the vocabulary's order; ``covered_by`` names other probes and has no cycle."""
     if tuple(row.id for row in CATALOGUE) != PROBE_IDS:
         raise RuntimeError("audit catalogue: one row per ProbeId, in the vocabulary's order")
+    for row in CATALOGUE:
+        seen = {row.id}
+        broader = list(row.covered_by)
+        while broader:  # walk up: reaching the row itself is a cycle
+            probe = broader.pop()
+            if probe == row.id or probe not in PROBES:
+                raise RuntimeError(f"audit catalogue: {row.id} is covered by {probe!r} (unknown or a cycle)")
+            if probe not in seen:
+                seen.add(probe)
+                broader.extend(PROBES[probe].covered_by)
 
 
 _check_catalogue()

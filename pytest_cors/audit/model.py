@@ -30,6 +30,8 @@ class Finding:
     url: str = ""
     profiles: Tuple[str, ...] = ()
     where: str = ""
+    #: The broader probe whose finding explains this one (the root cause); it is reported under that finding.
+    covered_by: Optional[ProbeId] = None
 
     @property
     def why(self) -> str:

@@ -12,11 +12,21 @@ into text.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from pytest_cors.audit.catalogue import CATALOGUE, ORIGIN_PROBES, PROBE_IDS, PROBES, SEVERITY_RANK, Family, ProbeId
+from pytest_cors.audit.catalogue import (
+    CATALOGUE,
+    ORIGIN_PROBES,
+    PROBE_IDS,
+    PROBES,
+    SEVERITY_RANK,
+    Explains,
+    Family,
+    ProbeId,
+)
 from pytest_cors.audit.derive import Probe, derive_probes
-from pytest_cors.audit.header_checks import HEADER_CHECKS, csrf_form_post, origin_less
+from pytest_cors.audit.header_checks import HEADER_CHECKS, answers_wildcard, csrf_form_post, origin_less
 from pytest_cors.audit.model import AuditContext, Finding, Observation
 from pytest_cors.audit.origin_probes import run_origin_probe
 from pytest_cors.browser.exchange import HttpRequest, HttpResponse
@@ -45,6 +55,14 @@ def probe_ids(contract: CorsContract) -> Tuple[ProbeId, ...]:
 def by_severity(findings: Iterable[Finding]) -> Tuple[Finding, ...]:
     """Most severe first (stable: equal severities keep their order)."""
     return tuple(sorted(findings, key=lambda f: SEVERITY_RANK[f.severity]))
+
+
+def explains(broad: Finding, narrow: Finding) -> bool:
+    """Whether ``broad`` explains ``narrow``, the way the broad probe's catalogue row says."""
+    how = PROBES[broad.probe].explains
+    if how is Explains.WILDCARD_ANSWER:
+        return any(answers_wildcard(exchange.response) for exchange in narrow.evidence)
+    return SEVERITY_RANK[broad.severity] <= SEVERITY_RANK[narrow.severity]
 
 
 class ContractAudit:
@@ -122,13 +140,42 @@ class ContractAudit:
             self._header_findings = self._run_header_checks()
         return self._header_findings.get(probe_id, ())
 
+    def covered_by(self, probe_id: str) -> Optional[ProbeId]:
+        """The root cause that explains every finding of ``probe_id``, if a broader probe's finding does.
+
+        The catalogue's ``covered_by`` names the candidates; a candidate the contract
+        skips (an accepted risk) covers nothing. Chains resolve to their root: ``null``
+        is covered by the reflection, which a ``*`` answer covers in turn.
+        """
+        narrow = self.findings(probe_id)
+        if not narrow:
+            return None
+        for broad_id in PROBES[probe_id].covered_by:
+            if broad_id in self._skip:
+                continue
+            broad = self.findings(broad_id)
+            if broad and all(any(explains(b, n) for b in broad) for n in narrow):
+                return self.covered_by(broad_id) or broad_id
+        return None
+
+    def reported_findings(self, probe_id: str) -> Tuple[Finding, ...]:
+        """What ``probe_id``'s item reports: its own findings, then those it covers (marked ``covered_by``)."""
+        covered = [
+            dataclasses.replace(finding, covered_by=probe_id)
+            for other in PROBE_IDS
+            if other != probe_id and other not in self._skip and self.covered_by(other) == probe_id
+            for finding in self.findings(other)
+        ]
+        return self.findings(probe_id) + tuple(covered)
+
     def all_findings(self, skip: Iterable[str] = ()) -> Tuple[Finding, ...]:
-        """Every finding of every probe the contract does not skip, most severe first."""
+        """Every finding of every probe the contract does not skip, most severe first (covered ones marked)."""
         skipped = set(skip) | set(self._skip)
         result: List[Finding] = []
         for probe_id in PROBE_IDS:
             if probe_id not in skipped:
-                result.extend(self.findings(probe_id))
+                root = self.covered_by(probe_id)
+                result.extend(dataclasses.replace(f, covered_by=root) for f in self.findings(probe_id))
         return by_severity(result)
 
     def _run_origin_probes(self, probe_id: str) -> None:

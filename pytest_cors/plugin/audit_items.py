@@ -33,6 +33,19 @@ FINDINGS_KEY = pytest.StashKey[List[Tuple[str, Finding]]]()
 ACCEPTED_RISK = "accepted risk (audit: skip in the contract)"
 
 
+def covered_reason(root: str) -> str:
+    """Why a narrower probe's item is skipped: a broader finding explains all of its findings."""
+    return f"covered by {root} (the same cause: its findings are reported under [audit:{root}])"
+
+
+def audit_findings(audit: ContractAudit, probe_id: str) -> Tuple[Finding, ...]:
+    """Run a probe for its item (in setup); skip the item when a broader finding covers it."""
+    root = audit.covered_by(probe_id)
+    if root is not None:  # reported at the item (as a skip marker would be), not at this line
+        raise pytest.skip.Exception(covered_reason(root), _use_item_location=True)
+    return audit.reported_findings(probe_id)
+
+
 class CorsAuditWarning(pytest.PytestWarning):
     """A CORS audit finding at or above the severity threshold, with ``--cors-audit warn``."""
 
@@ -110,7 +123,7 @@ def _cors_audit_findings(request: pytest.FixtureRequest) -> Tuple[Finding, ...]:
     if not isinstance(item, CorsAuditItem):  # pragma: no cover - only audit items request it
         raise RuntimeError("_cors_audit_findings is internal to YAML audit items")
     transport = item.target(request, item.contract)
-    return get_registry(request.config).get(item.contract, transport).findings(item.probe_id)
+    return audit_findings(get_registry(request.config).get(item.contract, transport), item.probe_id)
 
 
 def _check_yaml_audit(request: pytest.FixtureRequest, _cors_audit_findings: Tuple[Finding, ...]) -> None:
@@ -153,7 +166,7 @@ class CorsScanItem(pytest.Item):
         transport = run.live(self.base)
         run.ensure_cross_origin(self.contract, transport)
         audit = get_registry(self.config).get(self.contract, transport, probes=scan_probes(self.contract))
-        self._findings = audit.findings(self.probe_id)
+        self._findings = audit_findings(audit, self.probe_id)
 
     def runtest(self) -> None:
         """Fail (or warn, with ``--cors-audit warn``) on the findings of this probe at or above the threshold."""
@@ -165,7 +178,7 @@ class CorsScanItem(pytest.Item):
 
     def reportinfo(self):
         """Where pytest says the item is: the scanned URL."""
-        return "cors-scan", None, f"cors scan: {self.name}"
+        return "cors-scan", 0, f"cors scan: {self.name}"
 
     def repr_failure(self, excinfo, style=None):
         """The findings text for a CORS failure, pytest's usual report otherwise."""
@@ -224,6 +237,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     for line in findings_table([f for _, f in findings], get_run(config).redactor):
         terminalreporter.write_line(line)
     failing = sum(1 for _, f in findings if at_or_above(f.severity, settings.audit_severity))
+    covered = sum(1 for _, f in findings if f.covered_by is not None)
     terminalreporter.write_line(
         f"{len(findings)} finding(s), {failing} at or above {settings.audit_severity} (--cors-audit-severity)"
+        + (f"; {covered} grouped under the broader finding that covers them" if covered else "")
     )

@@ -25,14 +25,45 @@ def _response_lines(response: HttpResponse, redactor: Redactor) -> List[str]:
     return lines
 
 
-def format_finding(finding: Finding, redactor: Redactor = Redactor(), *, index: Optional[int] = None) -> str:
-    """A finding as text: severity, probe, what, why, fix, and each exchange as curl + response headers."""
+def _group_key(finding: Finding, probe: Optional[str]) -> Tuple[str, str, Optional[str]]:
+    return (finding.contract, finding.url, probe)
+
+
+def covered_under(findings: Sequence[Finding]) -> Dict[Tuple[str, str, Optional[str]], List[Finding]]:
+    """Covered findings by (contract, url, the probe that covers them)."""
+    groups: Dict[Tuple[str, str, Optional[str]], List[Finding]] = {}
+    for finding in findings:
+        if finding.covered_by is not None:
+            groups.setdefault(_group_key(finding, finding.covered_by), []).append(finding)
+    return groups
+
+
+def covers_text(covered: Sequence[Finding], redactor: Redactor) -> str:
+    """One line naming what a broad finding covers: each probe with its origin (or how many), the worst severity."""
+    by_probe: Dict[str, List[Finding]] = {}
+    for finding in covered:
+        by_probe.setdefault(finding.probe, []).append(finding)
+    parts = [
+        f"{probe} ({redactor.text(group[0].origin or '-')})" if len(group) == 1 else f"{probe} ({len(group)} origins)"
+        for probe, group in by_probe.items()
+    ]
+    worst = min((f.severity for f in covered), key=lambda s: SEVERITY_RANK[s])
+    count = f"{len(covered)} more finding{'s' if len(covered) != 1 else ''}"
+    return f"covers {count} of the same cause, worst {worst} (their items are skipped as covered): {', '.join(parts)}"
+
+
+def format_finding(
+    finding: Finding, redactor: Redactor = Redactor(), *, index: Optional[int] = None, covers: Sequence[Finding] = ()
+) -> str:
+    """A finding as text: severity, probe, what, why, fix, what it covers, and each exchange as curl + response headers."""
     label = f"[{index}] " if index is not None else ""
     lines = [
         f"{label}{finding.severity.upper()} {finding.probe}: {redactor.text(finding.summary)}",
         f"  why: {finding.why}",
         f"  fix: {finding.fix}",
     ]
+    if covers:
+        lines.append("  " + covers_text(covers, redactor))
     for exchange in finding.evidence:
         lines.append(f"  {exchange.kind} request:")
         lines.append("    " + curl_command(exchange.request, redactor))
@@ -62,15 +93,31 @@ def format_findings(
     if not findings:
         return ""
     contract = findings[0].contract
-    failing = [f for f in findings if at_or_above(f.severity, threshold)]
+    covered = covered_under(findings)
+    own = [f for f in findings if f.covered_by is None]
+
+    def group(finding: Finding) -> List[Finding]:
+        return covered.get(_group_key(finding, finding.probe), [])
+
+    def fails(finding: Finding) -> bool:  # a broad finding fails as badly as anything it covers
+        return any(at_or_above(f.severity, threshold) for f in [finding, *group(finding)])
+
+    failing = [f for f in own if fails(f)]
+    n_covered = len(findings) - len(own)
     head = (
         f"CORS audit of {contract!r}: {len(failing)} finding{'s' if len(failing) != 1 else ''} "
-        f"at or above {threshold}" + (f" ({len(findings) - len(failing)} below)" if len(findings) > len(failing) else "")
+        f"at or above {threshold}"
+        + (f" ({len(own) - len(failing)} below)" if len(own) > len(failing) else "")
+        + (f", grouping {n_covered} more of the same cause" if n_covered else "")
     )
     parts = [head]
+    shown = set()
     for i, finding in enumerate(failing[:limit], 1):
-        parts.append(format_finding(finding, redactor, index=i if len(failing) > 1 else None))
-    rest = failing[limit:] + [f for f in findings if not at_or_above(f.severity, threshold)]
+        first = finding.probe not in shown
+        shown.add(finding.probe)
+        covers = group(finding) if first else []
+        parts.append(format_finding(finding, redactor, index=i if len(failing) > 1 else None, covers=covers))
+    rest = failing[limit:] + [f for f in own if not fails(f)]
     if rest:
         parts.append(_also(rest, redactor))
     probes = sorted({f.probe for f in failing})
@@ -87,11 +134,15 @@ def findings_table(findings: Sequence[Finding], redactor: Redactor = Redactor())
     """One line per finding, most severe first: severity, probe, origin, contract, summary."""
     if not findings:
         return ["no findings"]
-    ordered = sorted(findings, key=lambda f: SEVERITY_RANK[f.severity])
+    covered = covered_under(findings)
+    ordered = sorted((f for f in findings if f.covered_by is None), key=lambda f: SEVERITY_RANK[f.severity])
     rows = [(f.severity, f.probe, f.origin or "-", f.contract, redactor.text(f.summary)) for f in ordered]
     header = ("severity", "probe", "origin", "contract")
     widths = [max(len(r[i]) for r in rows + [header + ("",)]) for i in range(4)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)) + "  summary"]
-    for row in rows:
+    for finding, row in zip(ordered, rows):
         lines.append("  ".join(c.ljust(w) for c, w in zip(row[:4], widths)) + "  " + row[4])
+        group = covered.pop(_group_key(finding, finding.probe), None)
+        if group:
+            lines.append(" " * (widths[0] + 2) + "  " + covers_text(group, redactor))
     return lines

@@ -41,6 +41,28 @@ def make(reflect_any=False, credentials=True, vary=True):
 correct = make()
 reflecting = make(reflect_any=True)
 reflecting_without_credentials = make(reflect_any=True, credentials=False)
+
+
+@Request.application
+def wildcard_with_credentials(request):
+    """'*' for everyone, with credentials: browsers refuse the credentialed reads, anyone reads without."""
+    preflight = request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers
+    response = Response(status=204) if preflight else Response('[]', content_type="application/json")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Credentials"] = "true"
+    return response
+
+
+@Request.application
+def loose_prefix(request):
+    """A merely loose allowlist: origin.startswith(trusted), so only lookalikes that start with it get in."""
+    origin = request.headers.get("Origin")
+    response = Response('[]', content_type="application/json")
+    response.vary.add("Origin")
+    if origin and any(origin.startswith(t) for t in TRUSTED):
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Credentials"] = "true"
+    return response
 '''
 
 CONTRACTS = """
@@ -107,16 +129,16 @@ def test_correct_app_passes_quietly(pytester):
     assert "warning" not in result.stdout.str().lower()
 
 
-def test_reflecting_app_fails_the_origin_probes_with_a_report(pytester):
+def test_reflecting_app_fails_the_broad_probe_with_a_report(pytester):
     project(pytester, app="reflecting")
     result = run(pytester)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    outcomes = result.parseoutcomes()
-    assert outcomes["failed"] == 9  # every origin probe
+    # one root cause, one finding: the other origin probes are covered by the reflection
+    result.assert_outcomes(failed=1, skipped=8, passed=7)
     result.stdout.fnmatch_lines(
         [
             "*cors audit: users*audit:reflect-any-origin*",
-            "CORS audit of 'users': 1 finding at or above medium",
+            "CORS audit of 'users': 1 finding at or above medium, grouping 42 more of the same cause",
             "CRITICAL reflect-any-origin: https://evil.invalid can read GET http://testserver/api/users with the user's credentials (cookies) in Chrome, Firefox, Safari",
             "  why: any website the user visits can read this response*",
             "  fix: set an explicit allowlist instead of reflecting the Origin header*",
@@ -129,20 +151,25 @@ def test_reflecting_app_fails_the_origin_probes_with_a_report(pytester):
     )
     result.stdout.fnmatch_lines(["*To accept a known, documented risk: audit: {skip: [[]reflect-any-origin[]]} in the contract (cors_api.yaml:*"])
     assert "Traceback" not in result.stdout.str()
-    result.stdout.fnmatch_lines([esc("FAILED cors_api.yaml::users[audit:null-origin]*")])
+    result.stdout.fnmatch_lines([esc("FAILED cors_api.yaml::users[audit:reflect-any-origin]*")])
 
 
 def test_k_selects_one_probe(pytester):
-    project(pytester, app="reflecting")
-    result = run(pytester, "-k", "null-origin", "-v")
+    project(pytester, app="loose_prefix")
+    result = run(pytester, "-k", "prefix-lookalike", "-v")
     result.assert_outcomes(failed=1, deselected=15)
-    result.stdout.fnmatch_lines([esc("cors_api.yaml::users[audit:null-origin] FAILED*")])
+    result.stdout.fnmatch_lines([esc("cors_api.yaml::users[audit:prefix-lookalike] FAILED*")])
+    # a covered probe selected alone says where its finding is reported
+    project(pytester, app="reflecting")
+    result = run(pytester, "-k", "null-origin", "-rs")
+    result.assert_outcomes(skipped=1, deselected=15)
+    result.stdout.fnmatch_lines(["SKIPPED [[]1[]] cors_api.yaml:*: covered by reflect-any-origin *"])
 
 
 def test_warn_mode_warns_instead_of_failing(pytester):
     project(pytester, app="reflecting")
     result = run(pytester, "--cors-audit", "warn")
-    result.assert_outcomes(passed=16, warnings=9)
+    result.assert_outcomes(passed=8, skipped=8, warnings=1)
     result.stdout.fnmatch_lines(["*CorsAuditWarning: CORS audit of 'users': 1 finding at or above medium*"])
 
 
@@ -159,20 +186,28 @@ def test_ini_cors_audit_off(pytester):
 
 
 def test_severity_threshold(pytester):
-    # reflecting without credentials: high findings; they fail at medium and high, not at critical
+    # reflecting without credentials: high findings (grouped under the reflection); they fail at medium and high,
+    # not at critical
     project(pytester, app="reflecting_without_credentials", contracts=CONTRACTS.replace("credentials: true", "credentials: false"))
-    assert run(pytester).parseoutcomes()["failed"] == 9
-    # null readable without credentials is medium: it no longer fails at high
-    assert run(pytester, "--cors-audit-severity", "high").parseoutcomes()["failed"] == 8
+    assert run(pytester).parseoutcomes()["failed"] == 1
+    result = run(pytester, "--cors-audit-severity", "high")
+    result.assert_outcomes(failed=1, skipped=8, passed=7)
+    result.stdout.fnmatch_lines(["*covers 42 more findings of the same cause, worst high *"])
+    # null readable without credentials is medium: alone (the reflection accepted as a risk) it does not fail at high
+    accepted = CONTRACTS.replace("credentials: true", "credentials: false") + "    audit: {skip: [reflect-any-origin]}\n"
+    project(pytester, app="reflecting_without_credentials", contracts=accepted)
+    assert run(pytester, "--cors-audit-severity", "high").parseoutcomes()["failed"] == 7
+    assert run(pytester).parseoutcomes()["failed"] == 8
+    project(pytester, app="reflecting_without_credentials", contracts=CONTRACTS.replace("credentials: true", "credentials: false"))
     result = run(pytester, "--cors-audit-severity", "critical", "-v")
-    result.assert_outcomes(passed=16)
+    result.assert_outcomes(passed=8, skipped=8)
     # below the threshold: shown in the summary at -v, not failed
     result.stdout.fnmatch_lines(
         [
             "*= CORS audit findings =*",
             "severity  probe *",
             "high      reflect-any-origin *https://evil.invalid *",
-            "*finding(s), 0 at or above critical (--cors-audit-severity)",
+            "*finding(s), 0 at or above critical (--cors-audit-severity)*",
         ]
     )
 
@@ -252,11 +287,11 @@ def test_marker_test_reports_its_findings(pytester):
     result.stdout.fnmatch_lines(
         [
             "*_ test_users _*",
-            "CORS audit of 'test_users': * findings at or above medium*",
-            "[[]1[]] CRITICAL *",
+            "CORS audit of 'test_users': 1 finding at or above medium, grouping * more of the same cause",
+            "CRITICAL reflect-any-origin: *",
+            "*  covers * more findings of the same cause, worst critical *null-origin (null)*",
         ]
     )
-    assert "Also:" in result.stdout.str()
 
 
 def test_marker_contract_failure_and_findings_are_reported_together(pytester):
@@ -311,7 +346,8 @@ def test_junit_lists_audit_items(pytester):
     run(pytester, "--junitxml=report.xml")
     xml = pytester.path.joinpath("report.xml").read_text()
     assert 'name="users[audit:null-origin]"' in xml
-    assert "CRITICAL null-origin" in xml
+    assert "covered by reflect-any-origin" in xml
+    assert "CRITICAL reflect-any-origin" in xml
 
 
 def test_network_fault_in_an_audit_item_is_an_error_not_a_finding(pytester):
@@ -320,3 +356,38 @@ def test_network_fault_in_an_audit_item_is_an_error_not_a_finding(pytester):
     result = run(pytester, "-k", "audit and null-origin")
     result.assert_outcomes(errors=1, deselected=15)
     result.stdout.fnmatch_lines(["*cannot reach the target: connection-refused*"])
+
+
+# --- one root cause, one finding ----------------------------------------------------------------
+
+
+def test_wildcard_with_credentials_is_one_finding_covering_the_origin_probes(pytester):
+    project(pytester, app="wildcard_with_credentials")
+    result = run(pytester, "-rfs")
+    # the two credentialed contract cases fail ('*' with credentials is refused); the wildcard is one finding,
+    # and the nine origin probes it answers are skipped under it
+    result.assert_outcomes(failed=3, skipped=9, passed=4)
+    result.stdout.fnmatch_lines([esc("FAILED cors_api.yaml::users[audit:wildcard-with-credentials]*")])
+    result.stdout.fnmatch_lines(["SKIPPED [[]9[]] cors_api.yaml:*: covered by wildcard-with-credentials *"])
+    out = result.stdout.str()
+    assert "FAILED cors_api.yaml::users[audit:reflect-any-origin]" not in out
+    # its report fails as badly as what it covers: anyone reads without credentials (high)
+    result.stdout.fnmatch_lines(
+        [
+            "CORS audit of 'users': 1 finding at or above medium, grouping * more of the same cause",
+            "MEDIUM wildcard-with-credentials: *",
+            "*  covers * more findings of the same cause, worst high *: reflect-any-origin (https://evil.invalid), null-origin (null)*",
+        ]
+    )
+    # nothing is hidden: at a threshold above the wildcard's own severity the covered reads still fail it
+    assert run(pytester, "--cors-audit-severity", "high").parseoutcomes()["failed"] == 3
+
+
+def test_a_merely_loose_allowlist_reports_the_narrow_probes_on_their_own(pytester):
+    project(pytester, app="loose_prefix")
+    result = run(pytester, "-v")
+    result.assert_outcomes(failed=3, passed=13)
+    for probe in ("prefix-lookalike", "port-confusion", "special-characters"):
+        result.stdout.fnmatch_lines([esc(f"cors_api.yaml::users[audit:{probe}] FAILED*")])
+    result.stdout.fnmatch_lines([esc("cors_api.yaml::users[audit:reflect-any-origin] PASSED*")])
+    assert "covered by" not in result.stdout.str() and "covers" not in result.stdout.str()

@@ -19,7 +19,7 @@ from .apps import (
     werkzeug_app,
     wildcard_with_credentials_policy,
 )
-from .conftest import failing, run_audit
+from .conftest import USERS_CONTRACT, failing, run_audit
 from .django_app import django_app
 
 TRUSTED = ["https://app.example.com", "https://admin.example.com"]
@@ -279,7 +279,9 @@ def test_findings_text_has_evidence_why_and_fix():
     assert "curl -i http://testserver/api/users -H 'Origin: https://evil.invalid'" in text
     assert "Access-Control-Allow-Origin: https://evil.invalid" in text
     assert "why: " in text and "fix: " in text and "flask-cors" in text
-    assert "special-characters:" in text and "more, from" in text  # the rest are grouped
+    # the lookalikes have the same cause: grouped under the reflection, with its one fix
+    assert "covers 42 more findings of the same cause, worst critical" in text
+    assert "special-characters (28 origins)" in text and "CRITICAL null-origin" not in text
     assert "audit: {skip: [" in text
 
 
@@ -302,3 +304,68 @@ def test_evidence_redacts_secrets():
     text = format_findings(findings)
     assert "s3cret-token" not in text
     assert "-H 'Authorization: <redacted>'" in text
+
+
+# --- one root cause, one finding (ContractAudit.covered_by) ----------------------------------------
+
+
+def audit_of(app, **contract):
+    from pytest_cors.audit.runner import ContractAudit
+    from pytest_cors.browser.profiles import select_profiles
+    from pytest_cors.check.run import CorsRun
+    from pytest_cors.contract.schema import parse_contract
+    from pytest_cors.report.case_failure import Redactor
+
+    run = CorsRun(profiles=select_profiles("all"), redactor=Redactor())
+    return ContractAudit(parse_contract({**USERS_CONTRACT, **contract}), run, run.app(app))
+
+
+NARROW = ("null-origin", "prefix-lookalike", "suffix-lookalike", "unescaped-dot", "untrusted-subdomain",
+          "scheme-downgrade", "port-confusion", "special-characters")
+
+
+def test_reflection_covers_every_lookalike():
+    audit = audit_of(flask_app(supports_credentials=True))
+    assert audit.covered_by("reflect-any-origin") is None
+    assert {p: audit.covered_by(p) for p in NARROW} == {p: "reflect-any-origin" for p in NARROW}
+    reported = audit.reported_findings("reflect-any-origin")
+    assert {f.probe for f in reported if f.covered_by == "reflect-any-origin"} == set(NARROW)
+    # nothing is dropped: every narrow finding is still there, marked with its cause
+    everything = audit.all_findings()
+    assert sum(1 for f in everything if f.covered_by == "reflect-any-origin") == sum(len(audit.findings(p)) for p in NARROW)
+
+
+def test_wildcard_covers_the_reflection_and_through_it_the_lookalikes():
+    audit = audit_of(werkzeug_app(wildcard_with_credentials_policy))
+    assert audit.findings("reflect-any-origin")[0].severity == "high"  # read without credentials
+    assert audit.covered_by("reflect-any-origin") == "wildcard-with-credentials"
+    assert {audit.covered_by(p) for p in NARROW} == {"wildcard-with-credentials"}
+
+
+def test_an_accepted_broad_risk_covers_nothing():
+    audit = audit_of(flask_app(supports_credentials=True), audit={"skip": ["reflect-any-origin"]})
+    assert all(audit.covered_by(p) is None for p in NARROW)
+    assert audit.findings("null-origin")
+
+
+def test_a_loose_allowlist_is_not_covered():
+    audit = audit_of(werkzeug_app(endswith_policy))
+    assert not audit.findings("reflect-any-origin")
+    assert audit.findings("suffix-lookalike") and audit.covered_by("suffix-lookalike") is None
+
+
+def test_a_narrower_finding_worse_than_the_broad_one_is_not_covered():
+    # any origin reads without credentials (high), but null reads with them (critical): two causes
+    def policy(req, response, preflight):
+        origin = req.headers.get("Origin")
+        response.vary.add("Origin")
+        if origin:
+            response.headers["Access-Control-Allow-Origin"] = origin
+        if origin == "null":
+            response.headers["Access-Control-Allow-Credentials"] = "true"
+
+    audit = audit_of(werkzeug_app(policy))
+    assert audit.findings("reflect-any-origin")[0].severity == "high"
+    assert audit.findings("null-origin")[0].severity == "critical"
+    assert audit.covered_by("null-origin") is None
+    assert audit.covered_by("prefix-lookalike") == "reflect-any-origin"

@@ -48,10 +48,23 @@ def test_scan_finds_reflection_and_exits_non_zero(pytester, serve):
             f"critical  reflect-any-origin *https://evil.invalid *{base}/api/users *",
         ]
     )
-    assert "critical  null-origin" in out
-    assert "prefix-lookalike" in out and "https://app.example.com.evil.invalid" in out
+    # one root cause, one finding: every lookalike is read because any origin is; they are grouped under it
+    result.stdout.fnmatch_lines(
+        [
+            "*covers 22 more findings of the same cause, worst critical (their items are skipped as covered): "
+            "null-origin (null), prefix-lookalike (https://app.example.com.evil.invalid), suffix-lookalike (2 origins),"
+            "*special-characters (14 origins)",
+        ]
+    )
+    assert "critical  null-origin" not in out and "critical  special-characters" not in out
+    result.stdout.fnmatch_lines(["24 finding(s), 23 at or above medium *; 22 grouped under the broader finding that covers them"])
+    result.assert_outcomes(failed=1, skipped=8, passed=5)
     result.stdout.fnmatch_lines([esc(f"FAILED cors-scan::{base}/api/users[audit:reflect-any-origin]*")])
     result.stdout.fnmatch_lines([f"    curl -i {base}/api/users -H 'Origin: https://evil.invalid'*"])
+    skips = scan(pytester, "--cors-scan", f"{base}/api/users", "--cors-scan-origin", "https://app.example.com", "-rs")
+    skips.stdout.fnmatch_lines(
+        [esc("SKIPPED [8] cors-scan*: covered by reflect-any-origin (the same cause: its findings are reported under [audit:reflect-any-origin])")]
+    )
 
 
 def test_scan_of_a_correct_server_passes_and_prints_an_empty_table(pytester, serve):
