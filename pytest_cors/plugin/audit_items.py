@@ -102,7 +102,7 @@ def audit_items(parent: pytest.Collector, contract: CorsContract, yaml_target: Y
     if not audit_enabled(parent.config, contract):
         return
     for probe_id in probe_ids(contract):
-        item = CorsAuditItem.from_parent(
+        item = CorsAuditItem.in_file(
             parent,
             name=f"{contract.name}[audit:{probe_id}]",
             callobj=_check_yaml_audit,

@@ -183,7 +183,7 @@ class CorsYamlFile(pytest.File):
         for contract in contracts:
             line = (contract.where.line or 1) - 1
             for case in contract.cases():
-                yield CorsCaseItem.from_parent(
+                yield CorsCaseItem.in_file(
                     self,
                     name=f"{contract.name}[{case.id.replace(' ', '-')}]",
                     callobj=_check_yaml_case,

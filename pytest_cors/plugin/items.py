@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable, Dict
 
 import pytest
 
@@ -10,6 +10,9 @@ from pytest_cors.contract.model import CorsContract
 from pytest_cors.errors import CorsReportedError
 from pytest_cors.plugin.fixtures import YamlTarget, get_run, resolve_target
 from pytest_cors.transport import Transport
+
+#: Per YAML file: the fixture closure resolved for its first item of each body function.
+_FIXTURE_INFO_KEY = pytest.StashKey[Dict[Callable[..., Any], Any]]()
 
 
 class YamlContractItem(pytest.Function):
@@ -22,6 +25,21 @@ class YamlContractItem(pytest.Function):
         self.yaml_target = yaml_target
         self.contract_line = contract_line
         super().__init__(**kwargs)
+
+    @classmethod
+    def in_file(cls, parent: pytest.Collector, *, callobj: Callable[..., Any], **kwargs: Any) -> YamlContractItem:
+        """``from_parent`` that resolves the fixture closure once per file and body, not once per item.
+
+        Every item of one file with the same body function sees the same fixtures
+        (same node path, no markers of its own at this point), so they share one
+        closure, as pytest's own parametrized items do. Resolving it per item was
+        most of the cost of collecting a large contract file.
+        """
+        shared = parent.stash.setdefault(_FIXTURE_INFO_KEY, {})
+        item = cls.from_parent(parent, callobj=callobj, fixtureinfo=shared.get(callobj), **kwargs)
+        if callobj not in shared:
+            shared[callobj] = getattr(item, "_fixtureinfo", None)
+        return item
 
     def reportinfo(self):
         """Where pytest says the item is: the contract's line in its YAML file."""

@@ -1,0 +1,102 @@
+"""The behaviour behind the speed (issue 8), checked by counting, never by timing.
+
+Speed itself is measured only in benchmarks/run.py. These tests pin down what
+makes it: each YAML file is parsed once per run, passing items build no failure
+text (no report, no curl line), and the items of one file share one fixture
+closure instead of resolving it item by item.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import pytest_cors.check.run as check_run
+import pytest_cors.contract.yaml_loader as yaml_loader
+import pytest_cors.report.case_failure as case_failure
+
+QUIET = ("-p", "no:cacheprovider", "-p", "no:hypothesispytest")
+
+CONFTEST = """
+import pytest
+
+def app(environ, start_response):
+    origin = environ.get("HTTP_ORIGIN")
+    headers = [("Vary", "Origin"), ("Content-Length", "0")]
+    if origin == "https://app.example.com":
+        headers += [("Access-Control-Allow-Origin", origin), ("Access-Control-Allow-Credentials", "true"),
+                    ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "X-Request-Id")]
+    start_response("200 OK", headers)
+    return [b""]
+
+@pytest.fixture
+def cors_app():
+    return app
+"""
+
+
+def contracts(count: int, origin: str = "https://app.example.com") -> str:
+    entries = "".join(f"  - {{name: c{i}, path: /api/{i}}}\n" for i in range(count))
+    return (
+        f"defaults:\n  origins: [{origin}]\n  deny_origins: [https://evil.example.net]\n  methods: [PUT]\n"
+        "  request_headers: [X-Request-Id]\n  credentials: true\ncontracts:\n" + entries
+    )
+
+
+class Calls:
+    """Wraps a module function and records the arguments of every call (the real function still runs)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> None:
+        self.args: list = []
+        real = getattr(module, name)
+
+        def spy(*args, **kwargs):
+            self.args.append(args)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, spy)
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester) -> pytest.Pytester:
+    pytester.makeconftest(CONFTEST)
+    return pytester
+
+
+def test_each_yaml_file_is_parsed_once_per_run(project, monkeypatch):
+    loads = Calls(monkeypatch, yaml_loader, "load_document")
+    project.makefile(".yaml", cors_one=contracts(3), cors_two=contracts(2))
+    result = project.runpytest_inprocess(*QUIET)  # audit on: its items reuse the parsed contracts too
+    result.assert_outcomes(passed=result.parseoutcomes()["passed"])
+    assert result.parseoutcomes()["passed"] > 10
+    assert sorted(args[1] for args in loads.args) == ["cors_one.yaml", "cors_two.yaml"]
+
+
+def test_passing_items_build_no_failure_text(project, monkeypatch):
+    reports = Calls(monkeypatch, check_run, "format_case_failure")
+    curls = Calls(monkeypatch, case_failure, "curl_command")
+    project.makefile(".yaml", cors_api=contracts(5))
+    project.runpytest_inprocess(*QUIET, "--cors-audit", "off").assert_outcomes(passed=10)
+    assert reports.args == [] and curls.args == []
+
+
+def test_a_failing_item_builds_its_report(project, monkeypatch):
+    """The counterpart: the spies above do see a report when one is due."""
+    reports = Calls(monkeypatch, check_run, "format_case_failure")
+    curls = Calls(monkeypatch, case_failure, "curl_command")
+    project.makefile(".yaml", cors_api=contracts(1, origin="https://other.example.com"))
+    project.runpytest_inprocess(*QUIET, "--cors-audit", "off").assert_outcomes(passed=1, failed=1)
+    assert len(reports.args) == 1 and curls.args
+
+
+def test_items_sharing_a_fixture_closure_still_get_every_fixture(project):
+    """One closure per file: an autouse fixture of a sub-directory's conftest reaches its items, only its items."""
+    project.makefile(".yaml", cors_top=contracts(2))
+    sub = project.mkdir("sub")
+    (sub / "conftest.py").write_text(
+        "import pytest\n\nSEEN = []\n\n@pytest.fixture(autouse=True)\ndef seen(request):\n    SEEN.append(request.node.name)\n"
+        "\ndef pytest_sessionfinish(session):\n    print('autouse ran for', len(SEEN), 'items')\n"
+    )
+    (sub / "cors_sub.yaml").write_text(contracts(3).replace("name: c", "name: s"))
+    result = project.runpytest_inprocess(*QUIET, "--cors-audit", "off", "-s")
+    result.assert_outcomes(passed=10)
+    result.stdout.fnmatch_lines(["*autouse ran for 6 items*"])
