@@ -9,7 +9,7 @@ duplicates preserved, because CORS verdicts depend on how many
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Optional, Tuple, Union
+from typing import Dict, Iterable, List, Mapping, Optional, Tuple, Union
 from urllib.parse import urlsplit
 
 HeaderPairs = Tuple[Tuple[str, str], ...]
@@ -25,9 +25,28 @@ def header_pairs(headers: HeadersInput) -> HeaderPairs:
     return tuple((str(k), str(v)) for k, v in headers)
 
 
-def _values(headers: HeaderPairs, name: str) -> list[str]:
-    wanted = name.lower()
-    return [value for key, value in headers if key.lower() == wanted]
+HeaderIndex = Dict[str, Tuple[str, ...]]
+
+
+def _index(message: object, headers: HeaderPairs) -> HeaderIndex:
+    """Lowercased name -> values in arrival order, built on the first lookup and kept on the value.
+
+    One check asks a response for dozens of headers across the browser profiles;
+    scanning every pair per lookup was a measurable share of a passing item's cost.
+    The index lives outside the dataclass fields, so equality and hashing ignore it.
+    """
+    index: Optional[HeaderIndex] = message.__dict__.get("_header_index")
+    if index is None:
+        collected: Dict[str, List[str]] = {}
+        for key, value in headers:
+            collected.setdefault(key.lower(), []).append(value)
+        index = {key: tuple(values) for key, values in collected.items()}
+        object.__setattr__(message, "_header_index", index)
+    return index
+
+
+def _values(message: object, headers: HeaderPairs, name: str) -> list[str]:
+    return list(_index(message, headers).get(name.lower(), ()))
 
 
 @dataclass(frozen=True)
@@ -41,7 +60,7 @@ class HttpRequest:
 
     def header(self, name: str) -> Optional[str]:
         """All values of header ``name`` (any case) joined by ``, ``, as fetch()'s ``headers.get()``; ``None`` when absent."""
-        values = _values(self.headers, name)
+        values = _values(self, self.headers, name)
         return ", ".join(values) if values else None
 
     @property
@@ -61,7 +80,7 @@ class HttpResponse:
 
     def header_lines(self, name: str) -> list[str]:
         """Every line of a header, in arrival order."""
-        return _values(self.headers, name)
+        return _values(self, self.headers, name)
 
     def header(self, name: str) -> Optional[str]:
         """The header as a browser's network layer sees it: lines joined by ``, ``."""
