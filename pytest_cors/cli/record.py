@@ -14,6 +14,7 @@ import shlex
 import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
+from urllib.parse import urlsplit, urlunsplit
 
 from pytest_cors.audit.catalogue import at_or_above
 from pytest_cors.audit.runner import ContractAudit
@@ -22,6 +23,7 @@ from pytest_cors.browser.origins import (
     is_valid_http_url,
     parse_origin,
     same_origin,
+    serialize_url_origin,
 )
 from pytest_cors.browser.profiles import (
     UnknownProfileError,
@@ -132,20 +134,30 @@ def _target(args: argparse.Namespace, run: CorsRun, server_url: Optional[str]) -
             raise UsageError(str(exc)) from None
     url = args.url
     if not url and server_url and "://" in server_url:
-        url = server_url
+        url = serialize_url_origin(server_url)  # its base path is already in every recorded path
         print(f"pytest-cors record: no --url or --app: using the OpenAPI document's server {url}", file=sys.stderr)
     if not url:
         raise UsageError("give a target: --url https://staging.example.com or --app myproject.wsgi:application")
     if not is_valid_http_url(url):
         raise UsageError(f"--url: {url!r} is not an http(s) URL (e.g. https://staging.example.com)")
-    return run.live(url), url.rstrip("/")
+    return run.live(url), _without_userinfo(url).rstrip("/")
+
+
+def _without_userinfo(url: str) -> str:
+    """The URL to write as ``target:``: a user name and password never go into a file meant for commit."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    print("pytest-cors record: note: the URL's user name and password are not written to the file; pass the URL "
+          "with --cors-url when running pytest", file=sys.stderr)
+    return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[1], parts.path, parts.query, parts.fragment))
 
 
 def _header(args: argparse.Namespace, transport: Transport, profiles: Sequence[str], argv: Sequence[str]) -> List[str]:
     return [
         f"CORS contracts recorded by `pytest-cors record` from {transport.describe()},",
         f"decided as {display_names(profiles)} decide. Re-record with:",
-        "  pytest-cors " + " ".join(shlex.quote(a) for a in argv),
+        "  pytest-cors " + " ".join(shlex.quote(Redactor.urls(a)) for a in argv),
         "",
         "REVIEW BEFORE COMMITTING: this file states what the server does TODAY, not what it should do.",
         "Comments say where each value came from and what was refused; '!!!' marks accepted audit findings.",

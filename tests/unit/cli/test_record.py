@@ -6,6 +6,8 @@ recorded from and fails against the same app deliberately changed.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import yaml
 
@@ -178,3 +180,32 @@ def test_any_origin_without_credentials_is_recorded_as_public(record, pytester):
     assert contract["origins"] == ["*"] and "deny_origins" not in contract and "audit" not in contract
     assert "it is public in fact" in text
     assert pytester.runpytest(*QUIET).ret == 0
+
+
+def test_swagger2_json_server_is_the_target_when_no_url_is_given(record, pytester, live_shop):
+    host = live_shop.split("://", 1)[1]
+    pytester.path.joinpath("swagger.json").write_text(json.dumps({
+        "swagger": "2.0",
+        "info": {"title": "shop", "version": "1"},
+        "host": host,
+        "basePath": "/api",
+        "schemes": ["http"],
+        "paths": {"/users": {"get": {}}, "/orders/{id}": {"get": {"parameters": [{"name": "id", "in": "path", "type": "integer", "x-example": 3, "default": 5}]}}},
+    }))
+    code, out, err = record("--openapi", "swagger.json", "--origin", "https://app.example.com", "--origin", "https://admin.example.com")
+    assert code == 0, err
+    assert f"using the OpenAPI document's server {live_shop}" in err
+    data = yaml.safe_load((pytester.path / "cors_api.yaml").read_text())
+    assert data["target"] == live_shop
+    assert [c["path"] for c in data["contracts"]] == ["/api/users", "/api/orders/5"]
+    assert pytester.runpytest(*QUIET).ret == 0
+
+
+def test_url_password_is_never_written(record, pytester, live_shop):
+    url = live_shop.replace("http://", "http://deploy:s3cret-token@")
+    code, out, err = record("--url", url, "--path", "/api/users", "--origin", "https://app.example.com")
+    assert code == 0, err
+    text = (pytester.path / "cors_api.yaml").read_text()
+    assert "s3cret-token" not in text and "s3cret-token" not in out
+    assert f"target: {live_shop}" in text
+    assert "user name and password are not written" in err
