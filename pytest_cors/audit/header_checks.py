@@ -81,10 +81,12 @@ def origin_less(ctx: AuditContext, observations: Sequence[Observation]) -> Optio
 def csrf_form_post(ctx: AuditContext) -> Optional[Observation]:
     """A form-encoded POST from a refused origin: a simple request, so it reaches the handler unpreflighted."""
     attacker = ctx.attacker
-    if attacker is None or ctx.withhold_unsafe:
+    if attacker is None:
         return None
     headers = (("Origin", attacker), ("Content-Type", "application/x-www-form-urlencoded"))
     request = HttpRequest("POST", ctx.url, headers, CSRF_BODY)
+    if is_withheld(request, withhold_unsafe=ctx.withhold_unsafe):
+        return None
     return Observation(Exchange("actual", request, ctx.send(request)), attacker, False, "csrf-probe")
 
 
