@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Dict, Iterable, List, Mapping, Optional, Tuple, Union
 from urllib.parse import urlsplit
 
+from pytest_cors.browser.cookies import Cookie
+
 HeaderPairs = Tuple[Tuple[str, str], ...]
 HeadersInput = Union[Mapping[str, str], Iterable[Tuple[str, str]], None]
 
@@ -112,6 +114,7 @@ class FetchRequest:
 
     ``origin`` is the serialized origin of the page making the call.
     ``method`` is as the script wrote it; the engine normalises it as Fetch does.
+    ``cookies`` is the browser's jar for the target; only credentialed requests may carry them.
     """
 
     url: str
@@ -120,3 +123,4 @@ class FetchRequest:
     headers: HeaderPairs = ()
     credentials: bool = False
     body: Optional[Union[str, bytes]] = None
+    cookies: Tuple[Cookie, ...] = ()

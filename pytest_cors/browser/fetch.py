@@ -14,6 +14,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 from urllib.parse import urljoin, urlsplit
 
 from pytest_cors.browser import rules as v
+from pytest_cors.browser.cookies import CookieRefusal, cookies_for_request
 from pytest_cors.browser.exchange import (
     Exchange,
     FetchRequest,
@@ -72,6 +73,8 @@ class BrowserVerdict:
     final_url: str = ""
     actual_withheld: bool = False
     same_origin: bool = False
+    #: Cookies of the jar this engine did not send, with why (see :mod:`pytest_cors.browser.cookies`).
+    cookie_refusals: Tuple[CookieRefusal, ...] = ()
 
     @property
     def reason(self) -> str:
@@ -146,11 +149,15 @@ def build_preflight(url: str, origin: str, method: str, unsafe: List[str]) -> Ht
     return HttpRequest("OPTIONS", url, tuple(headers))
 
 
-def build_actual(url: str, origin: str, method: str, headers: HeaderPairs, body: Optional[bytes]) -> HttpRequest:
-    """The actual request as the browser puts it on the wire: ``Origin`` first, repeated headers joined."""
+def build_actual(
+    url: str, origin: str, method: str, headers: HeaderPairs, body: Optional[bytes], cookie: Optional[str] = None
+) -> HttpRequest:
+    """The actual request as the browser puts it on the wire: ``Origin`` first, repeated headers joined, cookies last."""
     wire = (("Origin", origin),) + tuple(
         (name, header_value_bytes(value).decode("latin-1")) for name, value in join_repeated_headers(headers)
     )
+    if cookie is not None:
+        wire += (("Cookie", cookie),)
     return HttpRequest(method, url, wire, body)
 
 
@@ -188,6 +195,7 @@ def simulate_fetch(fetch: FetchRequest, profile: BrowserProfile, send: Send) -> 
     warning_messages: List[str] = []
     preflight_sent = False
     cache_seconds: Optional[int] = None
+    refusals: List[CookieRefusal] = []
 
     def verdict(
         url: str,
@@ -209,6 +217,7 @@ def simulate_fetch(fetch: FetchRequest, profile: BrowserProfile, send: Send) -> 
             preflight_cache_seconds=cache_seconds,
             final_url=url,
             actual_withheld=withheld,
+            cookie_refusals=tuple(refusals),
         )
 
     def blocked(
@@ -257,7 +266,11 @@ def simulate_fetch(fetch: FetchRequest, profile: BrowserProfile, send: Send) -> 
                     warnings.append(warning)
                     warning_messages.append(authorization_wildcard_warning(profile.message_style, url))
 
-        actual = build_actual(url, origin_header, method, headers, body)
+        cookie: Optional[str] = None
+        if credentials and fetch.cookies:  # a preflight never carries cookies; each hop decides afresh
+            cookie, refused = cookies_for_request(fetch.cookies, page_origin, url, profile, first_url)
+            refusals.extend(r for r in refused if r not in refusals)
+        actual = build_actual(url, origin_header, method, headers, body, cookie)
         try:
             response = send(actual)
         except ActualRequestWithheld:

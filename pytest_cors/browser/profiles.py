@@ -10,7 +10,16 @@ read ``authorization_covered_by_wildcard`` below.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from enum import Enum
 from typing import Dict, FrozenSet, Iterable, Optional, Tuple
+
+
+class ThirdPartyCookies(Enum):
+    """What an engine does with a cookie the API set on its own site, on a cross-site request."""
+
+    SENT = "sent"
+    BLOCKED = "blocked"
+    PARTITIONED = "partitioned"
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,19 @@ class BrowserProfile:
     taints_preflight_origin: bool
     #: Does a cross-origin redirect strip ``Authorization`` from the request (Fetch, 2023)?
     strips_authorization_on_cross_origin_redirect: bool
+    # --- cookies (pytest_cors.browser.cookies; measured by tests/browser/cookie_harness.py) ---
+    #: Is a cookie without SameSite treated as Lax on cross-site requests (Chromium), or as None?
+    unset_samesite_is_lax: bool = True
+    #: Is ``SameSite=None`` without ``Secure`` rejected when set (Chromium, Firefox; not WebKit 2.38)?
+    samesite_none_requires_secure: bool = True
+    #: Do Secure cookies travel over plain http to localhost/127.0.0.1/::1 (Chromium, Firefox; not WebKit)?
+    secure_cookies_on_loopback_http: bool = True
+    #: Does the scheme count in "same site" (http://a.example vs https://api.example: cross-site in Chromium)?
+    schemeful_same_site: bool = True
+    #: A cookie the API set first-party, on a cross-site request: sent, blocked or kept in another partition.
+    third_party_cookies: ThirdPartyCookies = ThirdPartyCookies.SENT
+    #: Is the ``Partitioned`` attribute honoured (Chromium, Firefox) or ignored (WebKit 2.38)?
+    supports_partitioned_cookies: bool = True
 
 
 #: The Fetch standard itself; each browser below is written as its deviations from it.
@@ -92,6 +114,8 @@ CHROME = replace(
     authorization_covered_by_wildcard=True,
     dropped_request_headers=frozenset({"user-agent"}),
     safelists_joined_values=True,
+    # Measured on Chromium 156 (headless, fresh profile): no cookie reaches a cross-site API.
+    third_party_cookies=ThirdPartyCookies.BLOCKED,
 )
 
 FIREFOX = replace(
@@ -107,6 +131,11 @@ FIREFOX = replace(
     safelist_total_limit=None,
     non_ascii_unsafe=True,
     taints_preflight_origin=False,
+    # Measured on Firefox 153 ESR: unset SameSite is None, but Total Cookie Protection keeps the
+    # API's first-party cookies out of cross-site requests; SameSite ignores the scheme.
+    unset_samesite_is_lax=False,
+    schemeful_same_site=False,
+    third_party_cookies=ThirdPartyCookies.PARTITIONED,
 )
 
 SAFARI = replace(
@@ -125,6 +154,16 @@ SAFARI = replace(
     drops_forbidden_method_override=False,
     # Measured on WPE WebKit 2.38: Authorization survives a cross-origin redirect (and is preflighted again).
     strips_authorization_on_cross_origin_redirect=False,
+    # Measured on WPE WebKit 2.38: unset SameSite is None, SameSite=None needs no Secure, Secure cookies
+    # never go over http (no loopback exception), the scheme does not count, Partitioned is ignored.
+    # Safari blocks third-party cookies (WebKit's full third-party cookie blocking, 2020); WPE WebKit
+    # has no such blocking and sends them, which the differential records as the one known difference.
+    unset_samesite_is_lax=False,
+    samesite_none_requires_secure=False,
+    secure_cookies_on_loopback_http=False,
+    schemeful_same_site=False,
+    third_party_cookies=ThirdPartyCookies.BLOCKED,
+    supports_partitioned_cookies=False,
 )
 
 PROFILES: Dict[str, BrowserProfile] = {p.name: p for p in (CHROME, FIREFOX, SAFARI, SPEC)}

@@ -131,6 +131,7 @@ def contract_fetch(
         headers=contract.request_headers,
         credentials=contract.credentials if credentials is None else credentials,
         body=contract.body,
+        cookies=contract.cookies,
     )
 
 

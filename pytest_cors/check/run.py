@@ -6,9 +6,11 @@ the ``cors`` fixture and the stand-alone scan.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
+from pytest_cors.browser.cookies import Cookie, merge_cookies
 from pytest_cors.browser.exchange import Exchange
 from pytest_cors.browser.fetch import BrowserVerdict
 from pytest_cors.browser.profiles import BrowserProfile
@@ -38,12 +40,19 @@ NO_TARGET_MESSAGE = """no target to check CORS contracts against. Give one of:
 
 def format_transport_error(error: TransportError, redactor: Redactor) -> str:
     """The fault report for an unreachable target: kind, URL and cause (secrets hidden), and a hint."""
-    cause = redactor.urls(error.cause)
+    cause = redactor.text(error.cause)
     lines = [f"cannot reach the target: {error.kind}", f"  URL:   {redactor.url(error.url)}", f"  cause: {cause}"]
     if error.hint:
-        lines.append(f"  hint:  {error.hint}")
+        lines.append(f"  hint:  {redactor.text(error.hint)}")
     lines.append("This is a network fault, not a CORS verdict: no browser decision was made.")
     return "\n".join(lines)
+
+
+def contract_with_jar(contract: CorsContract, jar: Tuple[Cookie, ...]) -> CorsContract:
+    """The contract with a run-wide cookie jar under its own cookies (credentialed contracts only)."""
+    if not jar or not contract.credentials:
+        return contract
+    return dataclasses.replace(contract, cookies=merge_cookies(jar, contract.cookies))
 
 
 class CorsRun:
@@ -255,11 +264,20 @@ class CheckResult:
 class CorsChecker:
     """The ``cors`` fixture: imperative checks against the configured target."""
 
-    def __init__(self, run: CorsRun, transport_factory: Callable[[], Transport], where: str = "cors.check") -> None:
+    def __init__(
+        self, run: CorsRun, transport_factory: Callable[[], Transport], where: str = "cors.check", jar: Tuple[Cookie, ...] = ()
+    ) -> None:
         self._run = run
+        self._jar = jar
         self._factory = transport_factory
         self._transport: Optional[Transport] = None
         self._where = where
+
+    def _with_jar(self, contract: CorsContract) -> CorsContract:
+        """The run-wide ``cors_cookies`` under the call's own cookies; every cookie value is a secret."""
+        contract = contract_with_jar(contract, self._jar)
+        self._run.redactor.values.add(cookie.value for cookie in contract.cookies)
+        return contract
 
     @property
     def transport(self) -> Transport:
@@ -283,6 +301,7 @@ class CorsChecker:
         credentials: bool = False,
         body: Any = None,
         expose_headers: Sequence[str] = (),
+        cookies: Any = None,
     ) -> CheckResult:
         """Send what a browser would for ``fetch(path, {method, headers, credentials, body})`` from ``origin``."""
         __tracebackhide__ = True
@@ -293,8 +312,10 @@ class CorsChecker:
             data["body"] = body
         if expose_headers:
             data["expose_headers"] = list(expose_headers)
+        if cookies:
+            data["cookies"] = cookies
         try:
-            contract = parse_contract(data, default_name=f'cors.check("{path}")', where=self._where)
+            contract = self._with_jar(parse_contract(data, default_name=f'cors.check("{path}")', where=self._where))
         except ContractError as exc:
             raise CorsConfigurationError(f"cors.check(): {exc.message}") from None
         transport = self.transport
@@ -312,7 +333,9 @@ class CorsChecker:
         """Check a whole contract (same keys as the marker); raises CorsContractFailure on violation."""
         __tracebackhide__ = True
         try:
-            parsed = parse_contract(contract, default_name=contract.get("name") or contract.get("path"), where=self._where)
+            parsed = self._with_jar(
+                parse_contract(contract, default_name=contract.get("name") or contract.get("path"), where=self._where)
+            )
         except ContractError as exc:
             raise CorsConfigurationError(f"cors.check_contract(): {exc.message}") from None
         results = self._run.run_contract(parsed, self.transport)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
+from pytest_cors.browser.cookies import Cookie
 from pytest_cors.browser.origins import (
     NULL_ORIGIN,
     OriginError,
@@ -178,6 +179,7 @@ class CorsContract:
     max_age: Optional[MaxAge] = None
     vary: bool = True
     body: Optional[str] = None
+    cookies: Tuple[Cookie, ...] = ()
     audit: AuditSettings = field(default_factory=AuditSettings)
     where: Location = field(default_factory=lambda: Location(""))
 

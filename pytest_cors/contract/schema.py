@@ -22,6 +22,7 @@ from pytest_cors.browser.safelist import (
     is_token,
     normalize_method,
 )
+from pytest_cors.contract.cookie_key import COOKIES_NEED_CREDENTIALS, parse_cookies
 from pytest_cors.contract.model import (
     ANY_ORIGIN,
     AuditSettings,
@@ -45,6 +46,7 @@ KEYS = (
     "max_age",
     "vary",
     "body",
+    "cookies",
     "audit",
 )
 ALIASES = {"origin": "origins", "method": "methods", "deny_origin": "deny_origins"}
@@ -347,6 +349,7 @@ _READERS: Dict[str, Callable[[Locate, Any], Any]] = {
     "max_age": lambda locate, value: None if value is None else _max_age(locate, value),
     "vary": lambda locate, value: _boolean(locate, "vary", value),
     "body": _body,
+    "cookies": lambda locate, value: parse_cookies(value, lambda path, message: _fail(locate, path, message)),
     "audit": _audit,
 }
 
@@ -392,6 +395,8 @@ def _check_consistency(locate: Locate, contract: CorsContract, methods_given: bo
             + ": fetch() refuses a body on GET/HEAD requests (TypeError: Request with GET/HEAD method cannot have "
             "body); put the body on a POST/PUT/PATCH contract or drop it",
         )
+    if contract.cookies and not contract.credentials:
+        raise _fail(locate, ("cookies",), COOKIES_NEED_CREDENTIALS)
     if contract.expose_headers and not origins:
         raise _fail(locate, ("expose_headers",), "expose_headers needs at least one allowed origin to read them")
 

@@ -9,6 +9,8 @@ imported only when a contract file is collected.
 
 from __future__ import annotations
 
+import dataclasses
+import os
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Tuple
 
 import pytest
@@ -32,7 +34,7 @@ from pytest_cors.contract.schema import (
 )
 from pytest_cors.errors import CorsContractFailure
 from pytest_cors.plugin.audit_items import audit_items, record_case_result
-from pytest_cors.plugin.fixtures import YamlTarget, get_run
+from pytest_cors.plugin.fixtures import YamlTarget, get_run, session_cookies, with_session_cookies
 from pytest_cors.plugin.items import YamlContractItem
 from pytest_cors.plugin.options import target_problem
 from pytest_cors.plugin.spec_warning import warn_spec_deviations
@@ -123,6 +125,8 @@ class _FileParser:
                 self.where(entries, (index,)),
             )
         merged = MarkedDict({**defaults, **entry})
+        if "cookies" in defaults and "cookies" not in entry and merged.get("credentials") is not True:
+            del merged["cookies"]  # default cookies go only with the credentialed contracts
         merged.mark = getattr(entry, "mark", None)  # type: ignore[assignment]
         merged.marks = {**getattr(defaults, "marks", {}), **getattr(entry, "marks", {})}
         merged.key_marks = {**getattr(defaults, "key_marks", {}), **getattr(entry, "key_marks", {})}
@@ -164,18 +168,26 @@ class CorsYamlFile(pytest.File):
 
     def parse(self) -> Tuple[YamlTarget, List[CorsContract]]:
         """Validate the whole file; raise CollectError at the first problem."""
+        from pytest_cors.contract.environment import EnvironmentReferenceError, expand_document
         from pytest_cors.contract.yaml_loader import (
             YamlFileError,
             decode_yaml_bytes,
             load_document,
+            locate,
         )
 
         name = self.display_path()
+        secrets = get_run(self.config).redactor.values
         try:
             data, root = load_document(decode_yaml_bytes(self.path.read_bytes(), name), name)
-            return _FileParser(name).parse(data, root)
-        except (YamlFileError, ContractError) as exc:
+            data, expansion = expand_document(data, os.environ, lambda parent, path: locate(parent, path, name))
+            secrets.add(expansion.secrets)  # before anything is reported
+            target, contracts = _FileParser(name).parse(data, root)
+        except (YamlFileError, ContractError, EnvironmentReferenceError) as exc:
             raise self.CollectError(str(exc)) from None
+        for contract in contracts:  # cookie values are secrets wherever they came from
+            secrets.add(cookie.value for cookie in contract.cookies)
+        return target, contracts
 
     def collect(self) -> Iterator[pytest.Item]:
         """One item per contract case (each origin and method, each refused origin), then the contract's audit items."""
@@ -220,7 +232,9 @@ def _cors_case_result(request: pytest.FixtureRequest) -> Tuple[CaseResult, CorsR
     if not isinstance(item, CorsCaseItem):  # pragma: no cover - only YAML items request it
         raise RuntimeError("_cors_case_result is internal to YAML contract items")
     run = get_run(request.config)
-    transport = item.target(request, item.case.contract)
-    result = run.run_case(item.case, transport)
+    case = item.case
+    case = dataclasses.replace(case, contract=with_session_cookies(case.contract, session_cookies(request)))
+    transport = item.target(request, case.contract)
+    result = run.run_case(case, transport)
     record_case_result(request.config, result, transport)
     return result, run

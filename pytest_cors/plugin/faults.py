@@ -34,7 +34,7 @@ class FaultSummary:
         terminalreporter.section("pytest-cors: unreachable targets", sep="=", yellow=True)
         for target, (fault, skipped) in targets.items():
             shown = self.run.redactor.url(target)
-            terminalreporter.line(f"{shown}: {fault.kind}: {self.run.redactor.urls(fault.cause)}")
+            terminalreporter.line(f"{shown}: {fault.kind}: {self.run.redactor.text(fault.cause)}")
             if skipped:
                 terminalreporter.line(
                     f"  {skipped} later request(s) to {shown} were not sent (they fail at once instead of "

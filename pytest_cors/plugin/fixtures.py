@@ -6,7 +6,10 @@ from typing import Any, Callable, Optional, Tuple
 
 import pytest
 
+from pytest_cors.browser.cookies import Cookie
 from pytest_cors.check.run import NO_TARGET_MESSAGE, CorsChecker, CorsRun
+from pytest_cors.check.run import contract_with_jar as with_session_cookies  # noqa: F401 - re-exported for the plugin
+from pytest_cors.contract.cookie_key import parse_cookies
 from pytest_cors.errors import CorsConfigurationError
 from pytest_cors.plugin.options import CorsSettings, target_problem
 from pytest_cors.transport import Transport
@@ -72,6 +75,29 @@ def cors_app() -> Any:
     return None
 
 
+@pytest.fixture(scope="session")
+def cors_cookies() -> Any:
+    """Cookies for the whole run (``{name: value}`` or ``{name: {value, samesite, secure, partitioned}}``).
+
+    Override it in conftest.py, e.g. to log in once against staging; each
+    credentialed contract gets these under its own ``cookies`` (the contract wins by name).
+    """
+    return {}
+
+
+def session_cookies(request: pytest.FixtureRequest) -> Tuple[Cookie, ...]:
+    """The validated ``cors_cookies`` value; its values join the run's secrets."""
+    value = request.getfixturevalue("cors_cookies")
+
+    def error(path: Tuple[Any, ...], message: str) -> CorsConfigurationError:
+        where = "the cors_cookies fixture" + (f" (cookie {path[1]!r})" if len(path) > 1 else "")
+        return CorsConfigurationError(f"{where}: {message}")
+
+    cookies = parse_cookies(value, error, key="cors_cookies")
+    get_run(request.config).redactor.values.add(cookie.value for cookie in cookies)
+    return cookies
+
+
 @pytest.fixture
 def cors_target(request: pytest.FixtureRequest) -> Transport:
     """The resolved target (in-process app or live URL) that contracts are checked against."""
@@ -84,4 +110,4 @@ def cors(request: pytest.FixtureRequest) -> CorsChecker:
     # Resolved during setup: a missing or broken target is a test error, not a failure of the test body.
     transport = resolve_target(request)
     factory: Callable[[], Transport] = lambda: transport  # noqa: E731
-    return CorsChecker(get_run(request.config), factory, where=request.node.nodeid)
+    return CorsChecker(get_run(request.config), factory, where=request.node.nodeid, jar=session_cookies(request))

@@ -27,7 +27,14 @@ from pytest_cors.plugin.audit_items import (
 )
 from pytest_cors.plugin.collect import CorsYamlFile, is_contract_file
 from pytest_cors.plugin.faults import FaultSummary
-from pytest_cors.plugin.fixtures import RUN_KEY, SETTINGS_KEY, get_run, resolve_target
+from pytest_cors.plugin.fixtures import (
+    RUN_KEY,
+    SETTINGS_KEY,
+    get_run,
+    resolve_target,
+    session_cookies,
+    with_session_cookies,
+)
 from pytest_cors.plugin.options import add_options, load_settings
 from pytest_cors.plugin.spec_warning import warn_spec_deviations
 from pytest_cors.report.redaction import Redactor
@@ -41,7 +48,7 @@ PLUGIN_MODULES = (
 
 MARKER_HELP = (
     "cors(path=None, *, origins=(), deny_origins=(), methods=('GET',), request_headers=(), credentials=False, "
-    "expose_headers=(), max_age=None, vary=True, body=None, audit=True): check this CORS contract against the "
+    "expose_headers=(), max_age=None, vary=True, body=None, cookies=None, audit=True): check this CORS contract against the "
     "target when the test runs (stack markers for several contracts; see pytest-cors README)"
 )
 CONTRACTS_KEY = pytest.StashKey[List[CorsContract]]()
@@ -183,6 +190,8 @@ def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: Any):
                 item.stash[CONTRACTS_KEY] = _marker_contracts(item)
             except ContractError as exc:
                 raise collector.CollectError(str(exc)) from None
+            for contract in item.stash[CONTRACTS_KEY]:  # cookie values are secrets wherever they came from
+                get_run(item.config).redactor.values.add(cookie.value for cookie in contract.cookies)
     return result
 
 
@@ -194,9 +203,10 @@ def _cors_marker_contracts(request: pytest.FixtureRequest) -> None:
         return
     run = get_run(request.config)
     transport = resolve_target(request)
+    jar = session_cookies(request)
     results = []
     audits = []
-    for contract in contracts:
+    for contract in (with_session_cookies(c, jar) for c in contracts):
         contract_results = run.run_contract(contract, transport)
         results.extend(contract_results)
         audits.append(marker_findings(request.config, contract, contract_results, transport))

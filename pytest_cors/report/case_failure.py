@@ -15,6 +15,7 @@ from pytest_cors.browser.exchange import Exchange, HttpResponse
 from pytest_cors.browser.fetch import BrowserVerdict
 from pytest_cors.browser.profiles import PROFILES
 from pytest_cors.check.case import CaseResult, Problem
+from pytest_cors.report.cookie_lines import cookie_lines
 from pytest_cors.report.curl import curl_command
 from pytest_cors.report.redaction import Redactor, printable, shorten
 
@@ -229,6 +230,10 @@ def format_case_failure(result: CaseResult, redactor: Redactor = Redactor(), *, 
         if problem.kind != "blocked":
             hints.append(problem_hint(problem, result))
     hints = [h for h in dict.fromkeys(hints) if h]
+    cookies = cookie_lines(result.verdicts)
+    if cookies:
+        lines.append("")
+        lines += cookies
     if hints:
         lines.append("")
         lines += [f"Hint: {h}" for h in hints]
@@ -249,4 +254,6 @@ def format_case_failure(result: CaseResult, redactor: Redactor = Redactor(), *, 
         lines.append("")
         lines.append(f"Contract: {contract.where}")
     text = "\n".join(lines)
-    return printable(redactor.text(text, [val for name, val in contract.request_headers if redactor.is_secret(name)]))
+    secrets = [val for name, val in contract.request_headers if redactor.is_secret(name)]
+    secrets += [cookie.value for cookie in contract.cookies]
+    return printable(redactor.text(text, secrets))

@@ -8,8 +8,8 @@ never reaches a terminal, a CI log or a JUnit file.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import FrozenSet, Iterable
+from dataclasses import dataclass, field
+from typing import FrozenSet, Iterable, Set
 from urllib.parse import urlsplit, urlunsplit
 
 REDACTED = "<redacted>"
@@ -18,12 +18,36 @@ ALWAYS_REDACTED = frozenset({"authorization", "cookie", "proxy-authorization", "
 _URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:]*:)[^\s/?#@]*@")
 
 
+class SecretValues:
+    """Values hidden wherever they appear, whatever the header: ``${VAR}`` values and cookie values.
+
+    Filled while collecting (contract files are expanded before any report is
+    written); one registry per run, shared by every copy of the run's redactor.
+    """
+
+    def __init__(self) -> None:
+        self._values: Set[str] = set()
+
+    def add(self, values: Iterable[str]) -> None:
+        """Remember values to hide (shorter than 4 characters they would mangle reports, so they are skipped)."""
+        self._values.update(value for value in values if value and len(value) >= 4)
+
+    def hide(self, text: str) -> str:
+        """``text`` with every remembered value replaced by ``<redacted>``, longest first."""
+        for secret in sorted(self._values, key=len, reverse=True):
+            if secret in text:
+                text = text.replace(secret, REDACTED)
+        return text
+
+
 @dataclass(frozen=True)
 class Redactor:
-    """Hides secret header values and URL passwords in anything shown to humans."""
+    """Hides secret header values, known secret values and URL passwords in anything shown to humans."""
 
     #: Header names (lowercase) hidden on top of ``ALWAYS_REDACTED`` (``--cors-redact``).
     extra: FrozenSet[str] = frozenset()
+    #: Values hidden wherever they appear (``${VAR}`` values, cookie values), shared by the run.
+    values: SecretValues = field(default_factory=SecretValues, compare=False)
 
     @classmethod
     def with_names(cls, names: Iterable[str]) -> Redactor:
@@ -37,7 +61,7 @@ class Redactor:
 
     def header(self, name: str, value: str) -> str:
         """The value of header ``name`` as it may be shown."""
-        return REDACTED if self.is_secret(name) else value
+        return REDACTED if self.is_secret(name) else self.values.hide(value)
 
     def url(self, url: str) -> str:
         """``url`` with its password (if any) hidden; the user name stays, it says which account."""
@@ -45,12 +69,12 @@ class Redactor:
             parts = urlsplit(url)
             password = parts.password
         except ValueError:  # not parseable (bad port, bad IPv6): fall back to the pattern
-            return self.urls(url)
+            return self.values.hide(self.urls(url))
         if password is None:
-            return url
+            return self.values.hide(url)
         host = parts.netloc.rsplit("@", 1)[1]
         netloc = f"{parts.username}:{REDACTED}@{host}"
-        return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+        return self.values.hide(urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment)))
 
     @staticmethod
     def urls(text: str) -> str:
@@ -62,7 +86,7 @@ class Redactor:
         for secret in sorted(set(secrets), key=len, reverse=True):
             if secret and len(secret) >= 4:
                 text = text.replace(secret, REDACTED)
-        return self.urls(text)
+        return self.values.hide(self.urls(text))
 
 
 def shorten(text: str, limit: int = 200) -> str:

@@ -12,6 +12,7 @@ import json
 import pytest
 
 from pytest_cors.audit.catalogue import PROBE_IDS
+from pytest_cors.browser.cookies import Cookie, SameSite
 from pytest_cors.browser.origins import OriginError
 from pytest_cors.browser.safelist import is_safelisted_header
 from pytest_cors.contract.model import (
@@ -75,6 +76,7 @@ def test_every_key():
             "max_age": 600,
             "vary": False,
             "body": {"a": [1, 2]},
+            "cookies": {"sid": "abc", "pref": {"value": "x", "samesite": "none", "secure": True}},
             "audit": {"skip": ["null-origin", "missing-vary"]},
         }
     )
@@ -90,10 +92,11 @@ def test_every_key():
     assert contract.max_age == MaxAge(600)
     assert contract.vary is False
     assert json.loads(contract.body) == {"a": [1, 2]}
+    assert contract.cookies == (Cookie("sid", "abc"), Cookie("pref", "x", SameSite.NONE, secure=True))
     assert contract.audit == AuditSettings(True, ("null-origin", "missing-vary"))
     assert set(KEYS) == {
         "name", "path", "origins", "deny_origins", "methods", "request_headers", "credentials",
-        "expose_headers", "max_age", "vary", "body", "audit",
+        "expose_headers", "max_age", "vary", "body", "cookies", "audit",
     }
 
 
@@ -248,7 +251,7 @@ def test_bad_origin_patterns(text, problem):
 def test_unknown_key_did_you_mean(key, suggestion):
     message = str(error({**base(), key: 1}))
     assert message.startswith(f"unknown key {key!r}; did you mean {suggestion!r}?")
-    assert "(valid keys: name, path, origins, deny_origins, methods, request_headers, credentials, expose_headers, max_age, vary, body, audit)" in message
+    assert "(valid keys: name, path, origins, deny_origins, methods, request_headers, credentials, expose_headers, max_age, vary, body, cookies, audit)" in message
 
 
 def test_unknown_key_without_a_close_match():

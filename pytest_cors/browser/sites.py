@@ -1,0 +1,132 @@
+"""Sites: the registrable domain of a host, from the Public Suffix List shipped with the package.
+
+Browsers decide whether a request is *same-site* (and so whether SameSite
+cookies go with it) by the schemeful site: the scheme plus the registrable
+domain ("eTLD+1"), which needs the Public Suffix List. ``api.example.com`` and
+``app.example.com`` are one site; ``alice.github.io`` and ``bob.github.io`` are
+two, because ``github.io`` is in the list's private section. IP addresses and
+single-label hosts such as ``localhost`` are their own site.
+
+The list is a dated snapshot (``data/public_suffix_list.dat``, MPL-2.0), read
+once on first use; refresh it with ``scripts/refresh_public_suffix_list.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Optional, Tuple
+
+from pytest_cors.browser.origins import origin_of_url
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "public_suffix_list.dat"
+
+
+@dataclass(frozen=True)
+class SuffixRules:
+    """The parsed list: rule (without ``!``) -> (is exception, is in the private section)."""
+
+    rules: Dict[str, Tuple[bool, bool]]
+    snapshot: str
+
+
+@dataclass(frozen=True)
+class PublicSuffix:
+    """The public suffix of a host and which section of the list it came from."""
+
+    suffix: str
+    private: bool
+    listed: bool  # False when only the implicit ``*`` rule matched
+
+
+@functools.lru_cache(maxsize=1)
+def suffix_rules() -> SuffixRules:
+    rules: Dict[str, Tuple[bool, bool]] = {}
+    private = False
+    snapshot = ""
+    for line in DATA_FILE.read_text(encoding="utf-8").splitlines():
+        if line.startswith("//"):
+            snapshot = snapshot or line[2:].strip()
+            continue
+        if line == "PRIVATE":
+            private = True
+        elif line:
+            exception = line.startswith("!")
+            rules.setdefault(line.lstrip("!"), (exception, private))
+    return SuffixRules(rules, snapshot)
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def public_suffix(host: str) -> Optional[PublicSuffix]:
+    """The longest matching rule of the list (``None`` for IP addresses)."""
+    host = host.rstrip(".").lower()
+    if not host or _is_ip(host):
+        return None
+    labels = host.split(".")
+    rules = suffix_rules().rules
+    best: Optional[PublicSuffix] = None
+    for start in range(len(labels)):
+        candidate = ".".join(labels[start:])
+        wildcard = ".".join(["*"] + labels[start + 1:]) if start + 1 <= len(labels) - 1 else "*"
+        exact = rules.get(candidate)
+        if exact is not None and exact[0]:
+            # An exception rule: the suffix is the rule minus its first label.
+            return PublicSuffix(".".join(labels[start + 1:]), exact[1], True)
+        match = exact if exact is not None else rules.get(wildcard) if start + 1 < len(labels) else None
+        if match is not None and best is None:
+            best = PublicSuffix(candidate, match[1], True)
+    return best or PublicSuffix(labels[-1], False, False)
+
+
+def registrable_domain(host: str) -> str:
+    """``eTLD+1`` of ``host``; the host itself for IP addresses, single labels and bare suffixes."""
+    host = host.rstrip(".").lower()
+    suffix = public_suffix(host)
+    if suffix is None or host == suffix.suffix:
+        return host
+    rest = host[: -len(suffix.suffix) - 1]
+    return rest.rsplit(".", 1)[-1] + "." + suffix.suffix
+
+
+def is_public_suffix(host: str) -> bool:
+    suffix = public_suffix(host)
+    return suffix is not None and suffix.listed and suffix.suffix == host.rstrip(".").lower()
+
+
+@dataclass(frozen=True)
+class Site:
+    """A schemeful site: ``https://example.com``."""
+
+    scheme: str
+    domain: str
+
+    def __str__(self) -> str:
+        return f"{self.scheme}://{self.domain}"
+
+
+def site_of(url: str) -> Site:
+    """The schemeful site of a URL or serialized origin."""
+    origin = origin_of_url(url)
+    return Site(origin.scheme, registrable_domain(origin.host))
+
+
+def same_site(a: str, b: str) -> bool:
+    """Schemeful same-site, as Chromium, Firefox and the HTML standard define it for cookies."""
+    return site_of(a) == site_of(b)
+
+
+def hosting_suffix(host: str) -> Optional[PublicSuffix]:
+    """The listed suffix ``host`` sits on when that suffix lets anyone register names under it."""
+    suffix = public_suffix(host)
+    if suffix is None or not suffix.listed:
+        return None
+    return suffix

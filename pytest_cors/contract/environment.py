@@ -1,0 +1,96 @@
+"""``${VAR}`` and ``${VAR:-default}`` in YAML contract files: secrets come from the environment.
+
+Every string value of a contract file (``target``, ``path``, header values,
+cookies, ``body``...) may name environment variables, so tokens and session
+cookies never have to be committed. Names (``name:``) and keys are left as
+written: they identify test items, and node ids are printed everywhere.
+
+An unset variable without a default is an error naming the variable and
+``file:line:column``. Every value that came from the environment is returned
+so the run's redactor hides it in every report (values shorter than
+:data:`MIN_SECRET_LENGTH` characters are not hidden: they would mangle reports).
+``$${`` writes a literal ``${``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, List, Mapping, Optional, Set, Tuple
+
+from pytest_cors.contract.yaml_loader import MarkedDict, MarkedList
+
+MIN_SECRET_LENGTH = 4
+_REFERENCE = re.compile(r"\$\$\{|\$\{([^}]*)\}")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class EnvironmentReferenceError(ValueError):
+    """A ``${...}`` that cannot be expanded; ``where`` is ``file:line:column``."""
+
+    def __init__(self, message: str, where: Any) -> None:
+        self.message = message
+        self.where = where
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass
+class Expansion:
+    """What expanding a document found: the values that came from the environment."""
+
+    secrets: Set[str]
+
+
+def expand_text(text: str, environ: Mapping[str, str], where: Any, found: Set[str]) -> str:
+    """Expand one string; add every environment value it used to ``found``."""
+
+    def replace(match: "re.Match[str]") -> str:
+        if match.group(0) == "$${":
+            return "${"
+        body = match.group(1)
+        name, has_default, default = body.partition(":-")
+        if not _NAME.fullmatch(name):
+            raise EnvironmentReferenceError(
+                f"${{{body}}} is not a variable reference: write ${{NAME}} or ${{NAME:-default}} "
+                "(letters, digits and _; $${ for a literal ${)",
+                where,
+            )
+        value = environ.get(name)
+        if value is None or (has_default and value == ""):
+            if not has_default:
+                raise EnvironmentReferenceError(
+                    f"environment variable {name} is not set (used as ${{{name}}}); set it, or give a default: "
+                    f"${{{name}:-value}}",
+                    where,
+                )
+            return default
+        found.add(value)
+        return value
+
+    if "$" not in text:
+        return text
+    return _REFERENCE.sub(replace, text)
+
+
+def expand_document(data: Any, environ: Mapping[str, str], locate: Callable[[Any, Tuple[Any, ...]], Any]) -> Tuple[Any, Expansion]:
+    """A copy of marked YAML data with every string value expanded (marks kept)."""
+    found: Set[str] = set()
+
+    def walk(node: Any, path: Tuple[Any, ...], parent: Any, key: Optional[Any]) -> Any:
+        if isinstance(node, str):
+            if len(path) == 3 and path[0] == "contracts" and key == "name":
+                return node  # names identify test items
+            return expand_text(node, environ, locate(parent, (key,)) if parent is not None else "", found)
+        if isinstance(node, MarkedDict):
+            copy = MarkedDict({k: walk(v, path + (k,), node, k) for k, v in node.items()})
+            copy.mark, copy.marks, copy.key_marks = node.mark, node.marks, node.key_marks
+            return copy
+        if isinstance(node, MarkedList):
+            items: List[Any] = [walk(v, path + (i,), node, i) for i, v in enumerate(node)]
+            copy_list = MarkedList(items)
+            copy_list.mark, copy_list.marks = node.mark, node.marks
+            return copy_list
+        return node
+
+    expanded = walk(data, (), None, None)
+    return expanded, Expansion({value for value in found if len(value) >= MIN_SECRET_LENGTH})

@@ -1,0 +1,58 @@
+"""Sites from the shipped Public Suffix List: registrable domains, sections, schemeful same-site."""
+
+import pytest
+
+from pytest_cors.browser.sites import (
+    hosting_suffix,
+    is_public_suffix,
+    public_suffix,
+    registrable_domain,
+    same_site,
+    site_of,
+    suffix_rules,
+)
+
+
+@pytest.mark.parametrize(
+    "host,registrable",
+    [
+        ("api.example.com", "example.com"),
+        ("a.b.example.co.uk", "example.co.uk"),
+        ("alice.github.io", "alice.github.io"),  # github.io is a private-section suffix
+        ("x.alice.github.io", "alice.github.io"),
+        ("www.city.kawasaki.jp", "city.kawasaki.jp"),  # exception rule !city.kawasaki.jp
+        ("a.b.c.kawasaki.jp", "b.c.kawasaki.jp"),  # wildcard rule *.kawasaki.jp
+        ("localhost", "localhost"),
+        ("127.0.0.1", "127.0.0.1"),
+        ("::1", "::1"),
+        ("app.testserver", "app.testserver"),  # unlisted TLD: the implicit * rule
+        ("API.Example.COM.", "example.com"),
+    ],
+)
+def test_registrable_domain(host, registrable):
+    assert registrable_domain(host) == registrable
+
+
+def test_private_section_is_known():
+    for suffix in ("github.io", "vercel.app", "herokuapp.com", "netlify.app", "pages.dev"):
+        found = public_suffix("someone." + suffix)
+        assert found is not None and found.suffix == suffix and found.private, suffix
+        assert is_public_suffix(suffix)
+    assert not public_suffix("example.com").private
+    assert hosting_suffix("example.com").suffix == "com"
+    assert hosting_suffix("testserver") is None  # not in the list at all
+
+
+def test_snapshot_is_dated_and_complete():
+    rules = suffix_rules()
+    assert "Public Suffix List snapshot of" in rules.snapshot
+    assert len(rules.rules) > 9000
+
+
+def test_schemeful_sites():
+    assert same_site("https://app.example.com", "https://api.example.com:8443/x")
+    assert not same_site("http://app.example.com", "https://api.example.com")
+    assert not same_site("https://alice.github.io", "https://bob.github.io")
+    assert not same_site("http://localhost:1", "http://127.0.0.1:2")
+    assert same_site("http://127.0.0.1:1", "http://127.0.0.1:2")
+    assert str(site_of("https://a.b.example.co.uk/path")) == "https://example.co.uk"
