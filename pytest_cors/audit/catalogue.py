@@ -51,6 +51,7 @@ ProbeId = Literal[
     "sensitive-exposed-header",
     "missing-max-age",
     "csrf-exposure",
+    "registrable-by-anyone",
 ]
 PROBE_IDS: Tuple[ProbeId, ...] = get_args(ProbeId)
 
@@ -88,6 +89,12 @@ def _private(contract: CorsContract) -> bool:
 
 def _private_post(contract: CorsContract) -> bool:
     return not contract.is_public and "POST" in contract.methods
+
+
+def _open_registration(contract: CorsContract) -> bool:
+    from pytest_cors.audit.registrable import registrable_by_anyone  # the Public Suffix List, read on first use
+
+    return bool(registrable_by_anyone(contract))
 
 
 def _preflighted(contract: CorsContract) -> bool:
@@ -277,6 +284,17 @@ CATALOGUE: Tuple[ProbeSpec, ...] = (
         "Flask-WTF CSRFProtect), or accept only non-simple requests (e.g. require Content-Type: application/json) so "
         "browsers preflight them",
         applies_to=_private_post,
+    ),
+    ProbeSpec(
+        "registrable-by-anyone",
+        Family.HEADER,
+        "high",
+        "the allowlist trusts a site that anyone can register or take over (a public suffix such as github.io, "
+        "vercel.app, herokuapp.com, netlify.app, pages.dev), so anyone can host a page there and pass it",
+        "trust only origins on a domain you own (e.g. app.example.com); for previews on a hosting service list each "
+        "exact origin you deploy to and remove it when the deployment goes, never a pattern such as https://*.github.io",
+        applies_to=_open_registration,
+        lesser_severity="medium",
     ),
 )
 

@@ -252,4 +252,17 @@ def _csrf_exposure(ctx: AuditContext, observations: Sequence[Observation]) -> It
             yield ctx.finding("csrf-exposure", summary, obs.origin, [obs.exchange]), ()
 
 
+@checks("registrable-by-anyone")
+def _registrable_by_anyone(ctx: AuditContext, observations: Sequence[Observation]) -> Iterator[Keyed]:
+    from pytest_cors.audit.registrable import registrable_by_anyone
+
+    credentials = ctx.contract.credentials
+    for entry, why in registrable_by_anyone(ctx.contract):
+        evidence = [o.exchange for o in observations if o.trusted and o.origin is not None and ctx.contract.allows(o.origin)
+                    and (o.origin == entry or "*" in entry)][:1]
+        reads = "with the user's credentials (cookies)" if credentials else "without credentials"
+        summary = f"the contract trusts {entry}: {why}; a page there reads {ctx.url} {reads}"
+        yield ctx.finding("registrable-by-anyone", summary, entry, evidence, lesser=not credentials), (entry,)
+
+
 require_functions(HEADER_CHECKS, Family.HEADER)

@@ -130,3 +130,28 @@ def hosting_suffix(host: str) -> Optional[PublicSuffix]:
     if suffix is None or not suffix.listed:
         return None
     return suffix
+
+
+def open_registration(host: str, *, any_subdomain: bool) -> Optional[str]:
+    """Why pages on ``host`` (or, for a pattern, on any subdomain of it) may belong to anyone; ``None`` when not.
+
+    A pattern over a public suffix (``*.github.io``, ``*.co.uk``) admits every name anyone
+    registers there; a host that *is* a public suffix has no owner of its own; a host on a
+    hosting suffix of the list's private section (``myapp.vercel.app``) belongs to whoever
+    holds that name on the hosting service, today or after it lapses.
+    """
+    host = host.rstrip(".").lower()
+    suffix = public_suffix(host)
+    if suffix is None or not suffix.listed:
+        return None
+    section = "a hosting domain from the Public Suffix List's private section" if suffix.private else "a public suffix"
+    if host == suffix.suffix:
+        if any_subdomain:
+            return f"{host} is {section}: anyone can register a name under it"
+        return f"{host} is {section}, a name shared by everyone who registers under it"
+    if suffix.private and not any_subdomain:
+        return (
+            f"{host} sits on {suffix.suffix}, {section}: pages there belong to whoever holds that name on the "
+            "hosting service (a deleted or renamed app frees the name for anyone)"
+        )
+    return None
