@@ -36,6 +36,7 @@ def ascii_rule(rule: str) -> str:
 
 
 def compact(text: str, date: str, source: str) -> str:
+    """The list without comments and blank lines; ``PRIVATE`` starts the private section."""
     lines = [
         f"// Public Suffix List snapshot of {date} from {source}",
         "// Mozilla Public License 2.0 (see PUBLIC_SUFFIX_LIST_LICENSE); compacted by scripts/refresh_public_suffix_list.py",
@@ -50,6 +51,7 @@ def compact(text: str, date: str, source: str) -> str:
 
 
 def main() -> int:
+    """Read (or download) the list and write the compact snapshot."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("source", nargs="?", help="a local public_suffix_list.dat (default: download)")
     parser.add_argument("--date", default=datetime.date.today().isoformat(), help="date of the snapshot")

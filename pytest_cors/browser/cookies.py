@@ -40,6 +40,8 @@ FIX_HTTPS = "serve the API over https (a Secure cookie never travels over http)"
 
 
 class SameSite(Enum):
+    """The cookie's ``SameSite`` attribute (absent: ``None`` in :class:`Cookie`, each engine's default)."""
+
     STRICT = "Strict"
     LAX = "Lax"
     NONE = "None"
@@ -56,6 +58,7 @@ class Cookie:
     partitioned: bool = False
 
     def describe(self) -> str:
+        """``'sid' (SameSite=Lax, Secure)``: the name and the attributes that decide whether it is sent."""
         attributes = [f"SameSite={self.samesite.value}" if self.samesite else "no SameSite"]
         if self.secure:
             attributes.append("Secure")
@@ -74,6 +77,7 @@ class CookieRefusal:
     fix: str
 
     def line(self, browser: str) -> str:
+        """The report line: which browser keeps which cookie back, why, and the fix."""
         return f"{browser} does not send cookie {self.cookie.describe()}: {self.why}; fix: {self.fix}"
 
 

@@ -268,8 +268,8 @@ def simulate_fetch(fetch: FetchRequest, profile: BrowserProfile, send: Send) -> 
 
         cookie: Optional[str] = None
         if credentials and fetch.cookies:  # a preflight never carries cookies; each hop decides afresh
-            cookie, refused = cookies_for_request(fetch.cookies, page_origin, url, profile, first_url)
-            refusals.extend(r for r in refused if r not in refusals)
+            cookie, kept_back = cookies_for_request(fetch.cookies, page_origin, url, profile, first_url)
+            refusals.extend(r for r in kept_back if r not in refusals)
         actual = build_actual(url, origin_header, method, headers, body, cookie)
         try:
             response = send(actual)

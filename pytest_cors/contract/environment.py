@@ -44,7 +44,7 @@ class Expansion:
 def expand_text(text: str, environ: Mapping[str, str], where: Any, found: Set[str]) -> str:
     """Expand one string; add every environment value it used to ``found``."""
 
-    def replace(match: "re.Match[str]") -> str:
+    def replace(match: re.Match[str]) -> str:
         if match.group(0) == "$${":
             return "${"
         body = match.group(1)

@@ -7,8 +7,12 @@ from typing import Any, Callable, Optional, Tuple
 import pytest
 
 from pytest_cors.browser.cookies import Cookie
-from pytest_cors.check.run import NO_TARGET_MESSAGE, CorsChecker, CorsRun
-from pytest_cors.check.run import contract_with_jar as with_session_cookies  # noqa: F401 - re-exported for the plugin
+from pytest_cors.check.run import (
+    NO_TARGET_MESSAGE,
+    CorsChecker,
+    CorsRun,
+    contract_with_jar as with_session_cookies,  # noqa: F401 - re-exported for the plugin
+)
 from pytest_cors.contract.cookie_key import parse_cookies
 from pytest_cors.errors import CorsConfigurationError
 from pytest_cors.plugin.options import CorsSettings, target_problem

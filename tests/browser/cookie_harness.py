@@ -260,7 +260,7 @@ class CookieLab:
                 label = f"{page_host}|{base}|{mode}"
                 fetches.append({"label": label, "url": f"{base}/probe/{run}/{quote(label, safe='')}", "mode": mode})
         script = """
-const FETCHES = %s, NEXT = %s, RUN = %s;
+const FETCHES = __FETCHES__, NEXT = __NEXT__, RUN = __RUN__;
 (async () => {
   for (const f of FETCHES) {
     const init = {credentials: f.mode === "omit" ? "same-origin" : "include", method: f.mode === "put" ? "PUT" : "GET"};
@@ -273,7 +273,7 @@ const FETCHES = %s, NEXT = %s, RUN = %s;
   }
   location.replace(NEXT);
 })();
-""" % (json.dumps(fetches), json.dumps(nxt), json.dumps(run))
+""".replace("__FETCHES__", json.dumps(fetches)).replace("__NEXT__", json.dumps(nxt)).replace("__RUN__", json.dumps(run))
         return f"<!doctype html><meta charset=utf-8><script>{script}</script>".encode()
 
     # --- running a browser -------------------------------------------------------------------

@@ -8,11 +8,11 @@ QUIET = ("-p", "no:cacheprovider", "-p", "no:hypothesispytest", "--cors-audit", 
 TOKEN = "tok-ENV-SECRET-31337"
 KEY = "key-ENV-SECRET-8080"
 
-APP = """
+APP = f"""
 def app(environ, start_response):
     origin = environ.get("HTTP_ORIGIN", "")
     headers = [("Content-Type", "text/plain"), ("Vary", "Origin")]
-    if environ.get("HTTP_X_CLIENT") == "{key}" and origin == "https://app.example.com":
+    if environ.get("HTTP_X_CLIENT") == "{KEY}" and origin == "https://app.example.com":
         headers += [("Access-Control-Allow-Origin", origin), ("Access-Control-Allow-Credentials", "true"),
                     ("Access-Control-Allow-Headers", "x-client"), ("Access-Control-Allow-Methods", "GET")]
     elif environ["REQUEST_METHOD"] == "OPTIONS":
@@ -20,7 +20,7 @@ def app(environ, start_response):
                     ("Access-Control-Allow-Headers", "x-client")]
     start_response("200 OK", headers)
     return [environ.get("PATH_INFO", "").encode()]
-""".format(key=KEY)
+"""
 
 YAML = """
 target: envapp:app
