@@ -133,7 +133,9 @@ def unsafe_names_for(headers: HeaderPairs, profile: BrowserProfile) -> List[str]
         headers,
         total_limit=profile.safelist_total_limit,
         non_ascii_unsafe=profile.non_ascii_unsafe,
+        content_type_comma_unsafe=profile.content_type_comma_unsafe,
         range_rule=profile.range_rule,
+        range_position_max=profile.range_position_max,
     )
 
 

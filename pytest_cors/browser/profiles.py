@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Dict, FrozenSet, Iterable, Optional, Tuple
 
+from pytest_cors.browser.safelist import RANGE_POSITION_MAX, RangeRule
+
 
 class ThirdPartyCookies(Enum):
     """What an engine does with a cookie the API set on its own site, on a cross-site request."""
@@ -60,8 +62,15 @@ class BrowserProfile:
     safelist_total_limit: Optional[int]
     #: Does a byte above 0x7F make an Accept / Content-Type value unsafe (Firefox)?
     non_ascii_unsafe: bool
-    #: ``spec``: ``bytes=N-`` / ``bytes=N-M`` with N <= M; ``webkit``: also ``bytes=-N``, and N < M.
-    range_rule: str
+    #: Does a comma make Content-Type unsafe (Firefox: it parses the value as a request content type,
+    #: which refuses a list), or is it one MIME type whose parameter values may hold commas?
+    content_type_comma_unsafe: bool
+    #: ``spec``: ``bytes=N-`` / ``bytes=N-M`` with N <= M; ``webkit``: a missing or zero end means
+    #: "to the end" (``bytes=-N``, ``bytes=5-0`` pass), otherwise N < M.
+    range_rule: RangeRule
+    #: Largest safelisted ``Range`` position: 64 bits everywhere (Firefox), below 2^63 - 1 in
+    #: Chromium, 32 bits in WebKit; a larger position needs a preflight.
+    range_position_max: int
     #: Does fetch() drop X-HTTP-Method-Override & co. naming a forbidden method (Chromium, Firefox)?
     drops_forbidden_method_override: bool
     #: After a cross-origin hop, is the Origin of the next preflight ``null`` (Chromium, WebKit, standard)?
@@ -99,7 +108,9 @@ SPEC = BrowserProfile(
     safelists_joined_values=False,
     safelist_total_limit=1024,
     non_ascii_unsafe=False,
+    content_type_comma_unsafe=False,
     range_rule="spec",
+    range_position_max=RANGE_POSITION_MAX,
     drops_forbidden_method_override=True,
     taints_preflight_origin=True,
     strips_authorization_on_cross_origin_redirect=True,
@@ -116,6 +127,7 @@ CHROME = replace(
     safelists_joined_values=True,
     # Measured on Chromium 156 (headless, fresh profile): no cookie reaches a cross-site API.
     third_party_cookies=ThirdPartyCookies.BLOCKED,
+    range_position_max=2**63 - 2,
 )
 
 FIREFOX = replace(
@@ -130,6 +142,7 @@ FIREFOX = replace(
     preflight_sticky_after_redirect=True,
     safelist_total_limit=None,
     non_ascii_unsafe=True,
+    content_type_comma_unsafe=True,
     taints_preflight_origin=False,
     # Measured on Firefox 153 ESR: unset SameSite is None, but Total Cookie Protection keeps the
     # API's first-party cookies out of cross-site requests; SameSite ignores the scheme.
@@ -151,6 +164,7 @@ SAFARI = replace(
     redirect_keeps_preflight_headers=True,
     safelists_joined_values=True,
     range_rule="webkit",
+    range_position_max=2**32 - 1,
     drops_forbidden_method_override=False,
     # Measured on WPE WebKit 2.38: Authorization survives a cross-origin redirect (and is preflighted again).
     strips_authorization_on_cross_origin_redirect=False,

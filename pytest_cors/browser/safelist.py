@@ -9,7 +9,7 @@ expressed as :class:`~pytest_cors.browser.profiles.BrowserProfile` switches, not
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional, Sequence, Tuple
+from typing import Iterable, Literal, Optional, Sequence, Tuple
 
 SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
 NORMALIZED_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"})
@@ -70,6 +70,13 @@ _LANGUAGE_BYTES = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn
 _HTTP_WHITESPACE = "\t\n\r "
 MAX_SAFELISTED_VALUE = 128
 MAX_SAFELISTED_TOTAL = 1024
+#: Largest ``Range`` position any engine safelists. The standard sets no bound, but every engine
+#: parses positions into a 64-bit integer and preflights a value that does not fit.
+RANGE_POSITION_MAX = 2**64 - 1
+
+#: ``spec``: ``bytes=N-`` / ``bytes=N-M`` with N <= M. ``webkit``: an empty or zero end means
+#: "to the end", so ``bytes=-N``, ``bytes=-`` and ``bytes=5-0`` pass too; otherwise N < M.
+RangeRule = Literal["spec", "webkit"]
 
 
 def is_token(text: str) -> bool:
@@ -120,23 +127,31 @@ def mime_essence(value: str) -> Optional[str]:
     return f"{kind}/{subtype}".lower()
 
 
-def _is_safelisted_range(data: bytes, rule: str = "spec") -> bool:
-    """Fetch: one ``bytes=N-`` or ``bytes=N-M`` with N <= M. WebKit: also ``bytes=-N``, and N < M."""
-    if rule == "webkit" and re.fullmatch(rb"bytes=-[0-9]+", data):
-        return True
-    match = re.fullmatch(rb"bytes=([0-9]+)-([0-9]*)", data)
-    if not match:
+def _is_safelisted_range(data: bytes, rule: RangeRule = "spec", position_max: int = RANGE_POSITION_MAX) -> bool:
+    """One ``bytes=`` range whose positions are at most ``position_max`` (see :data:`RangeRule`)."""
+    match = re.fullmatch(rb"bytes=([0-9]*)-([0-9]*)", data)
+    if not match or (rule == "spec" and not match.group(1)):
         return False
-    start, end = match.group(1), match.group(2)
-    if not end:
-        return True
-    return int(start) < int(end) if rule == "webkit" else int(start) <= int(end)
+    start, end = (int(group) if group else None for group in match.groups())
+    if any(position is not None and position > position_max for position in (start, end)):
+        return False
+    if rule == "webkit":  # WebKit reads a missing position as 0, and an end of 0 as "to the end"
+        return not end or (start or 0) < end
+    return end is None or (start or 0) <= end
 
 
-def is_safelisted_header(name: str, value: str, *, non_ascii_unsafe: bool = False, range_rule: str = "spec") -> bool:
+def is_safelisted_header(
+    name: str,
+    value: str,
+    *,
+    non_ascii_unsafe: bool = False,
+    content_type_comma_unsafe: bool = False,
+    range_rule: RangeRule = "spec",
+    range_position_max: int = RANGE_POSITION_MAX,
+) -> bool:
     """Fetch's "CORS-safelisted request-header" for one (name, value).
 
-    ``non_ascii_unsafe`` and ``range_rule`` express engine deviations (see profiles).
+    The keyword arguments express engine deviations (see :mod:`pytest_cors.browser.profiles`).
     """
     data = header_value_bytes(value)
     if len(data) > MAX_SAFELISTED_VALUE:
@@ -149,12 +164,13 @@ def is_safelisted_header(name: str, value: str, *, non_ascii_unsafe: bool = Fals
     if lowered in ("accept-language", "content-language"):
         return all(b in _LANGUAGE_BYTES for b in data)
     if lowered == "content-type":
-        if has_unsafe_byte(data):
+        if has_unsafe_byte(data) or (content_type_comma_unsafe and b"," in data):
+            # A comma inside a quoted string would pass Firefox's check, but the quote is unsafe anyway.
             return False
         essence = mime_essence(data.decode("latin-1"))
         return essence in SAFELISTED_CONTENT_TYPES
     if lowered == "range":
-        return _is_safelisted_range(data, range_rule)
+        return _is_safelisted_range(data, range_rule, range_position_max)
     return False
 
 
@@ -179,7 +195,9 @@ def unsafe_header_names(
     *,
     total_limit: Optional[int] = MAX_SAFELISTED_TOTAL,
     non_ascii_unsafe: bool = False,
-    range_rule: str = "spec",
+    content_type_comma_unsafe: bool = False,
+    range_rule: RangeRule = "spec",
+    range_position_max: int = RANGE_POSITION_MAX,
 ) -> list[str]:
     """Fetch's "CORS-unsafe request-header names": lowercased, de-duplicated, sorted.
 
@@ -189,7 +207,14 @@ def unsafe_header_names(
     potentially_unsafe: list[str] = []
     total = 0
     for name, value in headers:
-        if is_safelisted_header(name, value, non_ascii_unsafe=non_ascii_unsafe, range_rule=range_rule):
+        if is_safelisted_header(
+            name,
+            value,
+            non_ascii_unsafe=non_ascii_unsafe,
+            content_type_comma_unsafe=content_type_comma_unsafe,
+            range_rule=range_rule,
+            range_position_max=range_position_max,
+        ):
             potentially_unsafe.append(name)
             total += len(header_value_bytes(value))
         else:

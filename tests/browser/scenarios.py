@@ -272,6 +272,51 @@ def _build() -> list:
     safelist("range-spaces", (("Range", "bytes = 0-1"),))
     safelist("range-leading-zero", (("Range", "bytes=00-01"),))
     safelist("range-other-unit", (("Range", "items=0-1"),))
+    # Position limits: no engine safelists a position beyond 64 bits; Chromium stops below
+    # 2^63 - 1, WebKit at 2^32 - 1 (and reads a missing or zero end as "to the end").
+    for slug, value in (
+        ("64bit-max-end", f"bytes=0-{2**64 - 1}"),
+        ("over-64bit-end", f"bytes=0-{2**64}"),
+        ("over-64bit-start", f"bytes={2**64}-"),
+        ("over-64bit-both", f"bytes={2**64}-{2**64 + 1}"),
+        ("over-64bit-suffix", f"bytes=-{2**64}"),
+        ("20-digits", "bytes=0-99999999999999999999"),
+        ("21-digits-small-value", "bytes=0-000000000000000000001"),
+        ("int64-max-end", f"bytes=0-{2**63 - 1}"),
+        ("int64-max-less-1-end", f"bytes=0-{2**63 - 2}"),
+        ("int64-max-start", f"bytes={2**63 - 1}-"),
+        ("int64-max-less-1-start", f"bytes={2**63 - 2}-"),
+        ("uint32-max-end", f"bytes=0-{2**32 - 1}"),
+        ("over-uint32-end", f"bytes=0-{2**32}"),
+        ("uint32-max-start", f"bytes={2**32 - 1}-"),
+        ("over-uint32-start", f"bytes={2**32}-"),
+        ("uint32-max-suffix", f"bytes=-{2**32 - 1}"),
+        ("over-uint32-suffix", f"bytes=-{2**32}"),
+        ("end-zero", "bytes=5-0"),
+        ("zero-zero", "bytes=0-0"),
+        ("suffix-zero", "bytes=-0"),
+        ("dash-only", "bytes=-"),
+    ):
+        safelist(f"range-{slug}", (("Range", value),))
+    # A comma in Content-Type: Firefox reads the value as a request content type, which refuses
+    # a list (a comma outside a quoted string); Chromium and WebKit parse one MIME type, where a
+    # comma inside a parameter value is just a character. A quote is unsafe everywhere.
+    for slug, value in (
+        ("param-comma", "text/plain;a=b,c"),
+        ("param-comma-space", "text/plain; a=b, c"),
+        ("param-comma-type", "text/plain;a=b,text/html"),
+        ("param-comma-json", "text/plain;a=b,application/json"),
+        ("charset-trailing-comma", "text/plain;charset=utf-8,"),
+        ("empty-param-comma", "text/plain;,a=b"),
+        ("form-param-comma", "application/x-www-form-urlencoded;a=b,c"),
+        ("multipart-boundary-comma", "multipart/form-data;boundary=a,b"),
+        ("quoted-comma", 'text/plain;charset="a,b"'),
+        ("quoted-comma-json", 'text/plain;a="b,application/json"'),
+        ("trailing-comma", "text/plain,"),
+        ("json-param-comma-plain", "application/json;a=b,text/plain"),
+        ("plain-comma-plain", "text/plain,text/plain"),
+    ):
+        safelist(f"ctype-{slug}", (("Content-Type", value),), "POST", "x")
     safelist("accept-language-ok", (("Accept-Language", "en-US,en;q=0.9"),))
     safelist("ctype-padded", (("Content-Type", "  text/plain  "),), "POST", "x", note="fetch() trims values")
     safelist("ctype-space-before-semicolon", (("Content-Type", "text/plain ;charset=x"),), "POST", "x")

@@ -12,6 +12,8 @@ import re
 import pytest
 from hypothesis import given, strategies as st
 
+from pytest_cors.browser.fetch import unsafe_names_for
+from pytest_cors.browser.profiles import PROFILES
 from pytest_cors.browser.safelist import (
     MAX_SAFELISTED_TOTAL,
     MAX_SAFELISTED_VALUE,
@@ -221,7 +223,11 @@ def test_mime_essence(value, essence):
         ("bytes = 0-1", False, False),
         ("bytes= 0-1", False, False),
         ("bytes=0 -1", False, False),
-        ("bytes=-", False, False),
+        # WebKit reads an empty or zero end as "to the end" (measured in tests/browser: safe-range-*)
+        ("bytes=-", False, True),
+        ("bytes=-0", False, True),
+        ("bytes=5-0", False, True),
+        ("bytes=0-0", True, True),
         ("bytes=", False, False),
         ("bytes=a-b", False, False),
         ("items=0-1", False, False),
@@ -238,7 +244,73 @@ def test_range(value, spec, webkit):
 def test_range_compares_numbers_not_strings():
     assert is_safelisted_header("Range", "bytes=9-10")
     assert not is_safelisted_header("Range", "bytes=10-9")
-    assert is_safelisted_header("Range", "bytes=" + "1" * 30 + "-" + "2" * 30)
+    assert is_safelisted_header("Range", "bytes=0-" + "0" * 30 + "1")  # the value counts, not the digits
+
+
+_INT64_MAX = 2**63 - 1
+
+
+def safelisted_in(profile: str, name: str, value: str) -> bool:
+    """Whether ``profile``'s engine sends (name, value) without a preflight."""
+    return unsafe_names_for(((name, value),), PROFILES[profile]) == []
+
+
+@pytest.mark.parametrize(
+    "value, firefox, chrome, safari",
+    [
+        # no engine safelists a position beyond 64 bits (measured: safe-range-over-64bit-*)
+        (f"bytes=0-{2**64}", False, False, False),
+        (f"bytes={2**64}-", False, False, False),
+        (f"bytes={2**64}-{2**64 + 1}", False, False, False),
+        ("bytes=0-99999999999999999999", False, False, False),
+        # Firefox: any position up to 2^64 - 1
+        (f"bytes=0-{2**64 - 1}", True, False, False),
+        (f"bytes={2**64 - 2}-{2**64 - 1}", True, False, False),
+        # Chromium: up to 2^63 - 2; 2^63 - 1 already needs a preflight
+        (f"bytes=0-{_INT64_MAX}", True, False, False),
+        (f"bytes={_INT64_MAX}-", True, False, False),
+        (f"bytes=0-{_INT64_MAX - 1}", True, True, False),
+        (f"bytes={_INT64_MAX - 1}-", True, True, False),
+        # WebKit: 32 bits, for the start, the end and the suffix length
+        (f"bytes=0-{2**32 - 1}", True, True, True),
+        (f"bytes=0-{2**32}", True, True, False),
+        (f"bytes={2**32 - 1}-", True, True, True),
+        (f"bytes={2**32}-", True, True, False),
+        (f"bytes=-{2**32 - 1}", False, False, True),
+        (f"bytes=-{2**32}", False, False, False),
+    ],
+)
+def test_range_positions_have_a_limit_per_engine(value, firefox, chrome, safari):
+    verdicts = {name: safelisted_in(name, "Range", value) for name in ("firefox", "chrome", "safari")}
+    assert verdicts == {"firefox": firefox, "chrome": chrome, "safari": safari}
+    assert is_safelisted_header("Range", value) is firefox  # the standard's profile keeps the 64-bit bound
+    assert safelisted_in("spec", "Range", value) is firefox
+
+
+@pytest.mark.parametrize(
+    "value, others",
+    [
+        ("text/plain;a=b,c", True),
+        ("text/plain; a=b, c", True),
+        ("text/plain;a=b,application/json", True),
+        ("text/plain;charset=utf-8,", True),
+        ("text/plain;,a=b", True),
+        ("multipart/form-data;boundary=a,b", True),
+        # a comma that ends the subtype, and a quote: unsafe in every engine
+        ("text/plain,", False),
+        ("text/plain,text/plain", False),
+        ("application/json;a=b,text/plain", False),
+        ('text/plain;charset="a,b"', False),
+    ],
+)
+def test_a_comma_in_content_type_is_unsafe_only_in_firefox(value, others):
+    """Measured in tests/browser (safe-ctype-*comma*): Firefox preflights every one of these."""
+    assert is_safelisted_header("Content-Type", value) is others
+    assert not is_safelisted_header("Content-Type", value, content_type_comma_unsafe=True)
+    assert safelisted_in("chrome", "Content-Type", value) is others
+    assert safelisted_in("safari", "Content-Type", value) is others
+    assert safelisted_in("spec", "Content-Type", value) is others
+    assert not safelisted_in("firefox", "Content-Type", value)
 
 
 # --- every other name is unsafe ---------------------------------------------------------------
