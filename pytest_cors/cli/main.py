@@ -65,6 +65,7 @@ def _record_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     how.add_argument("--browser", default="all", help="browser profiles that decide: all (default), chrome, firefox, safari, spec, or a comma list")
     how.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for a live server (default %(default)s)")
     how.add_argument("--insecure", action="store_true", help="do not verify the live server's TLS certificate")
+    how.add_argument("--ca-bundle", metavar="FILE", help="CA bundle to verify the live server's TLS certificate (a private CA)")
     out = record.add_argument_group("output")
     out.add_argument("--name", default="api", help="the file is cors_<name>.yaml (default %(default)s)")
     out.add_argument("--output", "-o", metavar="FILE", help="file to write instead of cors_<name>.yaml; '-' writes to stdout")

@@ -190,6 +190,17 @@ def _write(path: Optional[Path], text: str, force: bool) -> None:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
+def _verify(args: argparse.Namespace) -> Any:
+    """TLS verification for a live URL: a CA bundle file, off with --insecure, or the system's CAs."""
+    if args.ca_bundle:
+        if args.insecure:
+            raise UsageError("give --ca-bundle or --insecure, not both")
+        if not Path(args.ca_bundle).is_file():
+            raise UsageError(f"--ca-bundle: {args.ca_bundle!r} is not a file")
+        return args.ca_bundle
+    return not args.insecure
+
+
 def _record_all(endpoints: Sequence[Endpoint], settings: RecordSettings, run: CorsRun, transport: Transport) -> List[RecordedEndpoint]:
     def check(case: ContractCase) -> Any:
         return run.run_case(case, transport)
@@ -197,8 +208,13 @@ def _record_all(endpoints: Sequence[Endpoint], settings: RecordSettings, run: Co
     def audit(contract: CorsContract) -> Any:
         return ContractAudit(contract, run, transport).all_findings()
 
+    recorded: List[RecordedEndpoint] = []
     try:
-        return [record_endpoint(endpoint, settings, check, audit) for endpoint in endpoints]
+        for index, endpoint in enumerate(endpoints, 1):
+            methods = " ".join(endpoint.methods or settings.methods)
+            print(f"pytest-cors record: [{index}/{len(endpoints)}] {methods} {endpoint.path}", file=sys.stderr)
+            recorded.append(record_endpoint(endpoint, settings, check, audit))
+        return recorded
     except CorsNetworkError as exc:
         raise NotRecorded(str(exc)) from None
 
@@ -218,7 +234,7 @@ def run_record(args: argparse.Namespace, argv: Sequence[str] = ()) -> int:
     output = _output(args)
     run = CorsRun(
         profiles=profiles, redactor=Redactor(), app_origin=args.app_origin, timeout=args.timeout,
-        verify=not args.insecure, send_unsafe=args.send_unsafe,
+        verify=_verify(args), send_unsafe=args.send_unsafe,
     )
     try:
         transport, target = _target(args, run, server_url)

@@ -135,6 +135,7 @@ def test_output_to_stdout(record):
         (["--url", "ftp://x.example", "--path", "/a", "--origin", "https://a.example"], "--url: 'ftp://x.example' is not an http(s) URL"),
         (["--app", "unit.cli.shop_apps:shop", "--path", "/a", "--origin", "https://a.example", "--openapi", "missing.yaml"], "--openapi: missing.yaml: cannot read"),
         (["--app", "unit.cli.shop_apps:shop", "--path", "/a", "--origin", "https://a.example", "--browser", "opera"], "--browser: unknown browser profile 'opera'"),
+        (["--url", "https://a.example", "--path", "/a", "--origin", "https://b.example", "--ca-bundle", "nope.pem"], "--ca-bundle: 'nope.pem' is not a file"),
     ],
 )
 def test_usage_errors_exit_2_and_name_the_option(record, pytester, capsys, args, message):
