@@ -12,7 +12,7 @@ from typing import IO, List, Optional, Sequence
 
 from pytest_cors.audit.catalogue import at_or_above
 from pytest_cors.check.run import CorsRun
-from pytest_cors.record.probe import Cell
+from pytest_cors.record.probe import Cell, Outcome
 from pytest_cors.record.recorder import ACCEPTED_SEVERITY, RecordedEndpoint
 from pytest_cors.report.findings import format_findings
 
@@ -52,6 +52,8 @@ def print_summary(recorded: Sequence[RecordedEndpoint], run: CorsRun, stream: IO
         for cell in endpoint.cells:
             for note in cell.notes:
                 write(f"    * {note}")
+            if cell.outcome is Outcome.MIXED:
+                write(f"    ! {cell.method} from {cell.origin}: {cell.reason}")
     findings = [f for endpoint in recorded for item in endpoint.contracts for f in item.findings]
     write()
     if not findings:

@@ -210,3 +210,13 @@ def test_url_password_is_never_written(record, pytester, live_shop):
     assert "s3cret-token" not in text and "s3cret-token" not in out
     assert f"target: {live_shop}" in text
     assert "user name and password are not written" in err
+
+
+def test_browsers_that_disagree_are_neither_allowed_nor_denied(record, pytester):
+    code, out, err = record("--app", f"{APP}:wildcard_headers", "--path", "/api/users", "--origin", "https://app.example.com",
+                            "--header", "Authorization", "--browser", "chrome,spec")
+    assert code == 3
+    assert "browsers disagree" in err
+    assert "! GET from https://app.example.com: allowed by Chrome, blocked by Fetch standard" in err
+    assert "nothing recorded: no given origin is allowed or cleanly refused" in err
+    assert not (pytester.path / "cors_api.yaml").exists()
