@@ -25,27 +25,46 @@ from pytest_cors.errors import (
 from pytest_cors.report.case_failure import format_case_failure
 from pytest_cors.report.redaction import Redactor
 from pytest_cors.transport import Transport, TransportError
+from pytest_cors.transport.asgi import AsgiTransport
+from pytest_cors.transport.asgi_lifespan import LifespanProblem
+from pytest_cors.transport.asgi_loop import AsgiLoop
+from pytest_cors.transport.in_process import InProcessTransport, app_transport
 from pytest_cors.transport.live import LiveTransport
-from pytest_cors.transport.wsgi import WsgiTransport
 
 NO_TARGET_MESSAGE = """no target to check CORS contracts against. Give one of:
-  - an in-process WSGI app: override the `cors_app` fixture in conftest.py
+  - an in-process WSGI or ASGI app: override the `cors_app` fixture in conftest.py
         @pytest.fixture
         def cors_app():
-            from myproject.wsgi import application
+            from myproject.wsgi import application   # FastAPI/Starlette: from app.main import app
             return application
-    or pass --cors-app module:attribute (ini: cors_app = myproject.wsgi:application)
+    or pass --cors-app module:attribute (ini: cors_app = myproject.wsgi:application or app.main:app)
+  - with pytest-django: the project's application is used when DJANGO_SETTINGS_MODULE is set (--ds or ini)
+  - with pytest-flask: the Flask app of your `app` fixture is used
   - a live URL: --cors-url https://staging.example.com (ini: cors_url), or `target:` in a YAML contract file"""
 
+#: Fault kinds raised by an in-process app itself: its bug, not the network's.
+APP_FAULTS = ("app-error", "app-timeout", "app-protocol-error", "app-lifespan-error")
 
-def format_transport_error(error: TransportError, redactor: Redactor) -> str:
-    """The fault report for an unreachable target: kind, URL and cause (secrets hidden), and a hint."""
+
+def format_transport_error(error: TransportError, redactor: Redactor, target: str = "") -> str:
+    """The fault report: what failed, where, why (secrets hidden); ``target`` names an in-process app and its interface."""
     cause = redactor.text(error.cause)
-    lines = [f"cannot reach the target: {error.kind}", f"  URL:   {redactor.url(error.url)}", f"  cause: {cause}"]
+    app_fault = error.kind in APP_FAULTS
+    title = "the app under test failed" if app_fault else "cannot reach the target"
+    lines = [f"{title}: {error.kind}", f"  URL:   {redactor.url(error.url)}"]
+    if target:
+        lines.append(f"  target: {redactor.text(target)}")
+    lines.append(f"  cause: {cause}")
     if error.hint:
         lines.append(f"  hint:  {redactor.text(error.hint)}")
-    lines.append("This is a network fault, not a CORS verdict: no browser decision was made.")
+    kind = "a fault of the app" if app_fault else "a network fault"
+    lines.append(f"This is {kind}, not a CORS verdict: no browser decision was made.")
     return "\n".join(lines)
+
+
+def in_process_label(transport: Transport) -> str:
+    """How a fault report names an in-process app and its interface (a live URL is already in ``URL:``)."""
+    return "" if isinstance(transport, LiveTransport) else transport.describe()
 
 
 def contract_with_jar(contract: CorsContract, jar: Tuple[Cookie, ...]) -> CorsContract:
@@ -68,6 +87,7 @@ class CorsRun:
         verify: Any = True,
         retries: int = 0,
         send_unsafe: bool = False,
+        app_interface: str = "auto",
     ) -> None:
         self.profiles = tuple(profiles)
         self.redactor = redactor
@@ -79,7 +99,12 @@ class CorsRun:
         self._live: Dict[str, LiveTransport] = {}
         #: Actual requests not sent to a live URL (unsafe methods without --cors-send-unsafe).
         self.withheld: List[str] = []
-        self._apps: Dict[int, WsgiTransport] = {}
+        self.app_interface = app_interface
+        self._apps: Dict[int, InProcessTransport] = {}
+        #: The run's one event loop for ASGI apps (started on first use, closed by close()).
+        self._asgi_loop = AsgiLoop()
+        #: Lifespan startup/shutdown problems of the run's ASGI apps, for the end-of-run summary.
+        self.lifespan_problems: List[Tuple[str, LifespanProblem]] = []
 
     def live(self, url: str) -> LiveTransport:
         """The transport for the live base URL ``url``, one per URL for the whole run (its connections are reused)."""
@@ -101,13 +126,26 @@ class CorsRun:
             self._live[base] = transport
         return transport
 
-    def app(self, app: Callable[..., Any]) -> WsgiTransport:
-        """The in-process transport for WSGI ``app``, one per app for the whole run."""
+    def app(self, app: Callable[..., Any], name: Optional[str] = None) -> InProcessTransport:
+        """The in-process transport for ``app`` (WSGI or ASGI, see --cors-app-interface), one per app."""
         transport = self._apps.get(id(app))
         if transport is None or transport.app is not app:
-            transport = WsgiTransport(app, self.app_origin)
+            transport = app_transport(
+                app, self.app_origin, interface=self.app_interface, loop=self._asgi_loop, timeout=self.timeout, name=name
+            )
             self._apps[id(app)] = transport
         return transport
+
+    def close_apps(self) -> None:
+        """Shut down every ASGI app's lifespan, then close the run's event loop (at the end of the run)."""
+        for transport in self._apps.values():
+            if isinstance(transport, AsgiTransport):
+                transport.close()
+                problem = transport.lifespan.problem
+                if problem is not None and (transport.describe(), problem) not in self.lifespan_problems:
+                    self.lifespan_problems.append((transport.describe(), problem))
+        self._apps.clear()
+        self._asgi_loop.close()
 
     def unreachable_targets(self) -> Dict[str, Any]:
         """Targets that failed for good in this run: origin -> (TransportError, requests not sent)."""
@@ -115,7 +153,8 @@ class CorsRun:
         return shared.unreachable_targets() if shared is not None else {}
 
     def close(self) -> None:
-        """Close every live transport's connections (end of the run)."""
+        """Shut the ASGI apps down, then close every live transport's connections (end of the run)."""
+        self.close_apps()
         for transport in self._live.values():
             transport.close()
         self._live.clear()
@@ -147,7 +186,7 @@ class CorsRun:
         try:
             result = check_case(case, transport.send, transport.base_url(), self.profiles, withhold_unsafe=withhold)
         except TransportError as error:
-            raise CorsNetworkError(format_transport_error(error, self.redactor)) from None
+            raise CorsNetworkError(format_transport_error(error, self.redactor, in_process_label(transport))) from None
         if result.actual_withheld:
             self.withheld.append(f"{case.method} {self.redactor.url(result.url)} ({case.contract.name})")
         return result
@@ -326,7 +365,7 @@ class CorsChecker:
             fetch, sender, verdicts = run_verdicts(case, transport.send, transport.base_url(), self._run.profiles, withhold_unsafe=withhold)
             result = judge(case, fetch, sender, verdicts, self._run.profiles)
         except TransportError as error:
-            raise CorsNetworkError(format_transport_error(error, self._run.redactor)) from None
+            raise CorsNetworkError(format_transport_error(error, self._run.redactor, in_process_label(transport))) from None
         return CheckResult(result, self._run, fetch, sender)
 
     def check_contract(self, **contract: Any) -> List[CaseResult]:

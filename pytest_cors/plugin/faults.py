@@ -28,6 +28,7 @@ class FaultSummary:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         """Name each unreachable target once, and the requests held back from a live URL."""
         self._withheld(terminalreporter)
+        self._lifespan(terminalreporter)
         targets = self.run.unreachable_targets()
         if not targets:
             return
@@ -43,6 +44,15 @@ class FaultSummary:
             fix = FIXES.get(fault.kind)
             if fix:
                 terminalreporter.line(f"  fix: {fix}")
+
+    def _lifespan(self, terminalreporter: Any) -> None:
+        """Each ASGI app whose lifespan startup or shutdown failed, once."""
+        problems = getattr(self.run, "lifespan_problems", [])
+        if not problems:
+            return
+        terminalreporter.section("pytest-cors: ASGI lifespan", sep="=", yellow=True)
+        for target, problem in problems:
+            terminalreporter.line(f"{target}: {problem.text()}")
 
     def _withheld(self, terminalreporter: Any) -> None:
         """At -v, list the actual requests that only had their preflight checked."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Callable, Optional, Tuple
 
 import pytest
@@ -15,9 +16,11 @@ from pytest_cors.check.run import (
 )
 from pytest_cors.contract.cookie_key import parse_cookies
 from pytest_cors.errors import CorsConfigurationError
+from pytest_cors.plugin.framework_defaults import framework_default
 from pytest_cors.plugin.options import CorsSettings, target_problem
 from pytest_cors.transport import Transport
 from pytest_cors.transport.app_import import import_app
+from pytest_cors.transport.app_interface import choose_interface
 
 RUN_KEY = pytest.StashKey[CorsRun]()
 SETTINGS_KEY = pytest.StashKey[CorsSettings]()
@@ -42,40 +45,69 @@ def _target_from_text(run: CorsRun, text: str, source: str) -> Transport:
         raise CorsConfigurationError(f"{source}: {problem}")
     if "://" in text:
         return run.live(text)
-    return run.app(import_app(text, source))
+    return run.app(import_app(text, source), name=text)
 
 
 def resolve_target(request: pytest.FixtureRequest, yaml_target: YamlTarget = None) -> Transport:
     """Pick the target. The command line wins, then a YAML file's target:, then the ini file, then the fixture.
 
-    Order: --cors-url, --cors-app, YAML target:, ini cors_url, ini cors_app, the cors_app fixture.
+    Order: --cors-url, --cors-app, YAML target:, ini cors_url, ini cors_app, the cors_app fixture, then the
+    conventions of pytest-flask (its ``app`` fixture) and pytest-django (the project's WSGI application).
     """
     settings = get_settings(request.config)
     run = get_run(request.config)
     if settings.url.value and settings.url.source.startswith("--"):
         return run.live(str(settings.url.value))
     if settings.app.value and settings.app.source.startswith("--"):
-        return run.app(import_app(str(settings.app.value), settings.app.source))
+        return _named_app(run, str(settings.app.value), settings.app.source)
     if yaml_target is not None:
         return _target_from_text(run, *yaml_target)
     if settings.url.value:
         return run.live(str(settings.url.value))
     if settings.app.value:
-        return run.app(import_app(str(settings.app.value), settings.app.source))
+        return _named_app(run, str(settings.app.value), settings.app.source)
     app = request.getfixturevalue("cors_app")
     if app is not None:
         if not callable(app):
             raise CorsConfigurationError(
-                f"the cors_app fixture returned {type(app).__name__}, not a WSGI app; return the app object itself "
-                "(for Flask: app, for Django: django.core.wsgi.get_wsgi_application())"
+                f"the cors_app fixture returned {type(app).__name__}, not a WSGI or ASGI app; return the app object "
+                "itself (for Flask: app, for FastAPI/Starlette: app, for Django: "
+                "django.core.wsgi.get_wsgi_application() or django.core.asgi.get_asgi_application())"
             )
         return run.app(app)
+    default = framework_default(request)
+    if default is not None:
+        return run.app(default.app, name=default.label)
     raise CorsConfigurationError(NO_TARGET_MESSAGE)
+
+
+def configured_app_header(config: pytest.Config, settings: CorsSettings) -> str:
+    """``WSGI app x:y served as ...`` or ``ASGI app ...`` for the -v header (importing the app to tell).
+
+    The header comes before collection puts the project's directory on ``sys.path``, so the
+    root and invocation directories are tried too, for this import only.
+    """
+    spec = str(settings.app.value)
+    extra = [str(p) for p in dict.fromkeys((config.rootpath, config.invocation_params.dir)) if str(p) not in sys.path]
+    sys.path[:0] = extra
+    try:
+        app = import_app(spec, settings.app.source)
+        interface = choose_interface(app, settings.app_interface, "--cors-app-interface").value.upper()
+    except CorsConfigurationError:
+        return f"in-process app {spec} served as {settings.app_origin} (not importable yet: the first test says why)"
+    finally:
+        for path in extra:
+            sys.path.remove(path)
+    return f"{interface} app {spec} served as {settings.app_origin}"
+
+
+def _named_app(run: CorsRun, spec: str, source: str) -> Transport:
+    return run.app(import_app(spec, source), name=spec)
 
 
 @pytest.fixture
 def cors_app() -> Any:
-    """The in-process WSGI app under test. Override it in conftest.py to return your app."""
+    """The in-process WSGI or ASGI app under test. Override it in conftest.py to return your app."""
     return None
 
 

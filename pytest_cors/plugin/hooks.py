@@ -30,11 +30,13 @@ from pytest_cors.plugin.faults import FaultSummary
 from pytest_cors.plugin.fixtures import (
     RUN_KEY,
     SETTINGS_KEY,
+    configured_app_header,
     get_run,
     resolve_target,
     session_cookies,
     with_session_cookies,
 )
+from pytest_cors.plugin.framework_defaults import announced_defaults
 from pytest_cors.plugin.options import add_options, load_settings
 from pytest_cors.plugin.spec_warning import warn_spec_deviations
 from pytest_cors.report.redaction import Redactor
@@ -109,6 +111,7 @@ def pytest_configure(config: pytest.Config) -> None:
         verify=settings.verify,
         retries=settings.retries,
         send_unsafe=settings.send_unsafe,
+        app_interface=settings.app_interface,
     )
     config.pluginmanager.register(FaultSummary(config.stash[RUN_KEY]), "pytest-cors-faults")
 
@@ -135,8 +138,20 @@ def pytest_report_header(config: pytest.Config) -> Optional[List[str]]:
     if settings.url.value:
         lines.append(f"cors: live URL {Redactor.urls(str(settings.url.value))} (from {settings.url.source})")
     elif settings.app.value:
-        lines.append(f"cors: WSGI app {settings.app.value} served as {settings.app_origin} (from {settings.app.source})")
+        lines.append(f"cors: {configured_app_header(config, settings)} (from {settings.app.source})")
+    else:
+        lines.extend(
+            f"cors target: {default} served as {settings.app_origin} (where no cors_app fixture is given)"
+            for default in announced_defaults(config)
+        )
     return lines
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Shut the ASGI apps' lifespans down before the summary, so a failing shutdown is reported."""
+    run = session.config.stash.get(RUN_KEY, None)
+    if run is not None:
+        run.close_apps()
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> Optional[pytest.Collector]:

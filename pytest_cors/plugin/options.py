@@ -24,11 +24,13 @@ from pytest_cors.browser.profiles import (
     select_profiles,
 )
 from pytest_cors.errors import CorsConfigurationError
+from pytest_cors.transport.app_interface import INTERFACE_CHOICES
 
 #: (flag, ini key, help, ini type, default)
 OPTIONS: Tuple[Tuple[str, str, str, Literal["string"], Any], ...] = (
     ("--cors-url", "cors_url", "live base URL to check contracts against (e.g. https://staging.example.com)", "string", None),
-    ("--cors-app", "cors_app", "in-process WSGI app to check, as module:attribute (e.g. myproject.wsgi:application)", "string", None),
+    ("--cors-app", "cors_app", "in-process WSGI or ASGI app to check, as module:attribute (e.g. myproject.wsgi:application, app.main:app)", "string", None),
+    ("--cors-app-interface", "cors_app_interface", "interface of the in-process app: auto (default: detected), wsgi or asgi", "string", "auto"),
     ("--cors-app-origin", "cors_app_origin", "origin the in-process app is served as (default http://testserver)", "string", "http://testserver"),
     ("--cors-browser", "cors_browser", "browser profiles that decide: all (default: chrome, firefox, safari), chrome, firefox, safari, spec, or a comma list", "string", "all"),
     ("--cors-timeout", "cors_timeout", "seconds to wait for a live server (default 10)", "string", "10"),
@@ -100,6 +102,7 @@ class CorsSettings:
     url: Setting
     app: Setting
     app_origin: str
+    app_interface: str
     profiles: Tuple[BrowserProfile, ...]
     timeout: float
     retries: int
@@ -154,6 +157,9 @@ def load_settings(config: pytest.Config) -> CorsSettings:
         raise bad("cors_app_origin", str(exc)) from None
     if app_origin == "null":
         raise bad("cors_app_origin", "the app must be served from a real origin, not null")
+    app_interface = str(get["cors_app_interface"].value or "auto").lower()
+    if app_interface not in INTERFACE_CHOICES:
+        raise bad("cors_app_interface", f"{app_interface!r} is not one of {', '.join(INTERFACE_CHOICES)}")
     url = get["cors_url"]
     if url.value:
         problem = url_problem(str(url.value))
@@ -190,6 +196,7 @@ def load_settings(config: pytest.Config) -> CorsSettings:
         url=url,
         app=get["cors_app"],
         app_origin=app_origin,
+        app_interface=app_interface,
         profiles=profiles,
         timeout=timeout,
         retries=retries,
@@ -237,7 +244,7 @@ def target_problem(text: str) -> Optional[str]:
             f"did you mean '{_guess_scheme(text)}://{text}'?"
         )
     if ":" not in text:
-        return f"{text!r} must be an http(s) URL or a WSGI app as module:attribute"
+        return f"{text!r} must be an http(s) URL or a WSGI or ASGI app as module:attribute"
     return None
 
 

@@ -17,6 +17,7 @@ from pytest_cors.browser.profiles import PROFILES
 from pytest_cors.check.case import CaseResult, Problem
 from pytest_cors.report.cookie_lines import cookie_lines
 from pytest_cors.report.curl import curl_command
+from pytest_cors.report.framework_hints import starlette_preflight_hint
 from pytest_cors.report.redaction import Redactor, printable, shorten
 
 # --- hints -------------------------------------------------------------------------------------
@@ -225,7 +226,8 @@ def format_case_failure(result: CaseResult, redactor: Redactor = Redactor(), *, 
     hints = []
     first_blocked = next((v for v in result.verdicts if v.failure is not None), None)
     if case.expect_allowed and first_blocked is not None and first_blocked.failure is not None:
-        hints.append(hint_for(first_blocked.failure, case.origin, case.method))
+        framework_hint = starlette_preflight_hint(first_blocked)
+        hints.append(framework_hint or hint_for(first_blocked.failure, case.origin, case.method))
     for problem in result.problems:
         if problem.kind != "blocked":
             hints.append(problem_hint(problem, result))

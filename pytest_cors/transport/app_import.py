@@ -33,6 +33,6 @@ def import_app(spec: str, source: str) -> Callable[..., Any]:
     if call:
         obj = obj()
     if not callable(obj):
-        raise CorsConfigurationError(f"{source}: {spec!r} is not a WSGI app (not callable)")
+        raise CorsConfigurationError(f"{source}: {spec!r} is not a WSGI or ASGI app (not callable)")
     app: Callable[..., Any] = obj
     return app

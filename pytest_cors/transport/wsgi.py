@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import traceback
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 from urllib.parse import urlsplit
 
 from werkzeug.test import EnvironBuilder, run_wsgi_app
@@ -20,11 +20,12 @@ WsgiApp = Callable[..., Any]
 class WsgiTransport:
     """Sends requests straight into a WSGI callable, served as ``origin`` (default http://testserver)."""
 
-    def __init__(self, app: WsgiApp, origin: str = "http://testserver") -> None:
+    def __init__(self, app: WsgiApp, origin: str = "http://testserver", *, name: Optional[str] = None) -> None:
         if not callable(app):
             raise TypeError(f"a WSGI app must be callable, got {type(app).__name__}")
         self.app = app
         self.origin = origin.rstrip("/")
+        self.name = name
 
     def base_url(self) -> str:
         """The origin the app is served as."""
@@ -32,6 +33,8 @@ class WsgiTransport:
 
     def describe(self) -> str:
         """The app in words, for reports: its qualified name and the origin it is served as."""
+        if self.name:
+            return f"WSGI app {self.name} served as {self.origin}"
         name = getattr(self.app, "__qualname__", None) or type(self.app).__name__
         module = getattr(self.app, "__module__", None) or type(self.app).__module__
         return f"WSGI app {module}.{name} served as {self.origin}"

@@ -138,12 +138,14 @@ def test_bad_option_values_name_where_they_came_from(project, args, ini_values, 
 
 NO_TARGET = [
     "no target to check CORS contracts against. Give one of:",
-    "  - an in-process WSGI app: override the `cors_app` fixture in conftest.py",
+    "  - an in-process WSGI or ASGI app: override the `cors_app` fixture in conftest.py",
     "*",
     "        def cors_app():",
     "*",
     "*",
-    "    or pass --cors-app module:attribute (ini: cors_app = myproject.wsgi:application)",
+    "    or pass --cors-app module:attribute (ini: cors_app = myproject.wsgi:application or app.main:app)",
+    "  - with pytest-django: the project's application is used when DJANGO_SETTINGS_MODULE is set (--ds or ini)",
+    "  - with pytest-flask: the Flask app of your `app` fixture is used",
     "  - a live URL: --cors-url https://staging.example.com (ini: cors_url), or `target:` in a YAML contract file",
 ]
 
@@ -189,7 +191,7 @@ def test_cors_app_factory_call(project):
     [
         ("nosuchmodule:app", "--cors-app: cannot import module 'nosuchmodule': ModuleNotFoundError*"),
         ("myapp:nothing", "--cors-app: module 'myapp' has no attribute 'nothing'"),
-        ("myapp:VALUE", "--cors-app: 'myapp:VALUE' is not a WSGI app (not callable)"),
+        ("myapp:VALUE", "--cors-app: 'myapp:VALUE' is not a WSGI or ASGI app (not callable)"),
         ("myapp", "--cors-app: 'myapp' must be module:attribute, e.g. myproject.wsgi:application"),
     ],
 )
@@ -207,7 +209,7 @@ def test_cors_app_fixture_returning_a_non_app(project):
     project.pytester.makepyfile(test_api=MARKED)
     result = project.run()
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["the cors_app fixture returned str, not a WSGI app; return the app object itself*"])
+    result.stdout.fnmatch_lines(["the cors_app fixture returned str, not a WSGI or ASGI app; return the app object itself*"])
 
 
 @pytest.mark.parametrize("how", ["option", "ini"])

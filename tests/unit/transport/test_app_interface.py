@@ -1,0 +1,87 @@
+"""Telling WSGI from ASGI apps by their shape, and forcing the answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_cors.errors import CorsConfigurationError
+from pytest_cors.transport.app_interface import AppInterface, choose_interface, detect_interface
+from pytest_cors.transport.asgi import AsgiTransport
+from pytest_cors.transport.asgi_loop import AsgiLoop
+from pytest_cors.transport.in_process import app_transport
+from pytest_cors.transport.wsgi import WsgiTransport
+
+from . import asgi_apps
+
+
+def _fastapi():
+    from fastapi import FastAPI
+
+    return FastAPI()
+
+
+def _starlette():
+    from starlette.applications import Starlette
+
+    return Starlette()
+
+
+def _falcon():
+    import falcon.asgi
+
+    return falcon.asgi.App()
+
+
+def _flask():
+    from flask import Flask
+
+    return Flask("detect")
+
+
+@pytest.mark.parametrize(
+    "make, expected",
+    [
+        (lambda: asgi_apps.echo_scope, AppInterface.ASGI),
+        (lambda: asgi_apps.Counting(), AppInterface.ASGI),
+        (lambda: asgi_apps.Asgi2App, AppInterface.ASGI),
+        (_fastapi, AppInterface.ASGI),
+        (_starlette, AppInterface.ASGI),
+        (_falcon, AppInterface.ASGI),
+        (lambda: asgi_apps.wsgi_app, AppInterface.WSGI),
+        (_flask, AppInterface.WSGI),
+    ],
+    ids=["async-function", "async-call-object", "asgi2-class", "fastapi", "starlette", "falcon-asgi", "wsgi-function", "flask"],
+)
+def test_detection(make, expected):
+    assert detect_interface(make()) is expected
+
+
+def test_django_handlers():
+    from frameworks.conftest import configure_django  # the suite's one Django configuration
+
+    configure_django()
+    from django.core.asgi import get_asgi_application
+    from django.core.wsgi import get_wsgi_application
+
+    assert detect_interface(get_asgi_application()) is AppInterface.ASGI
+    assert detect_interface(get_wsgi_application()) is AppInterface.WSGI
+
+
+def test_forcing_overrides_the_shape():
+    def sync_wrapper(scope, receive, send):  # looks like neither; returns the app's coroutine
+        return asgi_apps.echo_scope(scope, receive, send)
+
+    assert detect_interface(sync_wrapper) is AppInterface.WSGI
+    assert choose_interface(sync_wrapper, "asgi", "--cors-app-interface") is AppInterface.ASGI
+    assert choose_interface(asgi_apps.echo_scope, "wsgi", "--cors-app-interface") is AppInterface.WSGI
+    with pytest.raises(CorsConfigurationError, match="--cors-app-interface: 'asgi3' is not one of auto, wsgi, asgi"):
+        choose_interface(sync_wrapper, "asgi3", "--cors-app-interface")
+
+
+def test_app_transport_picks_the_transport():
+    loop = AsgiLoop()
+    try:
+        assert isinstance(app_transport(asgi_apps.echo_scope, "http://testserver", loop=loop, timeout=1), AsgiTransport)
+        assert isinstance(app_transport(asgi_apps.wsgi_app, "http://testserver", loop=loop, timeout=1), WsgiTransport)
+    finally:
+        loop.close()
