@@ -29,13 +29,25 @@ def _group_key(finding: Finding, probe: Optional[str]) -> Tuple[str, str, Option
     return (finding.contract, finding.url, probe)
 
 
-def covered_under(findings: Sequence[Finding]) -> Dict[Tuple[str, str, Optional[str]], List[Finding]]:
-    """Covered findings by (contract, url, the probe that covers them)."""
-    groups: Dict[Tuple[str, str, Optional[str]], List[Finding]] = {}
+GroupKey = Tuple[str, str, Optional[str]]
+
+
+def split_covered(findings: Sequence[Finding]) -> Tuple[List[Finding], Dict[GroupKey, List[Finding]]]:
+    """The findings shown on their own, and the covered ones by (contract, url, the probe that covers them).
+
+    A covered finding whose cause is not among ``findings`` (a caller filtered it out) is shown on its own:
+    grouping never hides a finding.
+    """
+    causes = {_group_key(f, f.probe) for f in findings if f.covered_by is None}
+    own: List[Finding] = []
+    groups: Dict[GroupKey, List[Finding]] = {}
     for finding in findings:
-        if finding.covered_by is not None:
-            groups.setdefault(_group_key(finding, finding.covered_by), []).append(finding)
-    return groups
+        key = _group_key(finding, finding.covered_by)
+        if finding.covered_by is not None and key in causes:
+            groups.setdefault(key, []).append(finding)
+        else:
+            own.append(finding)
+    return own, groups
 
 
 def covers_text(covered: Sequence[Finding], redactor: Redactor) -> str:
@@ -49,7 +61,7 @@ def covers_text(covered: Sequence[Finding], redactor: Redactor) -> str:
     ]
     worst = min((f.severity for f in covered), key=lambda s: SEVERITY_RANK[s])
     count = f"{len(covered)} more finding{'s' if len(covered) != 1 else ''}"
-    return f"covers {count} of the same cause, worst {worst} (their items are skipped as covered): {', '.join(parts)}"
+    return f"covers {count} of the same cause (worst {worst}): {', '.join(parts)}"
 
 
 def format_finding(
@@ -93,8 +105,7 @@ def format_findings(
     if not findings:
         return ""
     contract = findings[0].contract
-    covered = covered_under(findings)
-    own = [f for f in findings if f.covered_by is None]
+    own, covered = split_covered(findings)
 
     def group(finding: Finding) -> List[Finding]:
         return covered.get(_group_key(finding, finding.probe), [])
@@ -134,8 +145,8 @@ def findings_table(findings: Sequence[Finding], redactor: Redactor = Redactor())
     """One line per finding, most severe first: severity, probe, origin, contract, summary."""
     if not findings:
         return ["no findings"]
-    covered = covered_under(findings)
-    ordered = sorted((f for f in findings if f.covered_by is None), key=lambda f: SEVERITY_RANK[f.severity])
+    own, covered = split_covered(findings)
+    ordered = sorted(own, key=lambda f: SEVERITY_RANK[f.severity])
     rows = [(f.severity, f.probe, f.origin or "-", f.contract, redactor.text(f.summary)) for f in ordered]
     header = ("severity", "probe", "origin", "contract")
     widths = [max(len(r[i]) for r in rows + [header + ("",)]) for i in range(4)]

@@ -192,7 +192,7 @@ def test_severity_threshold(pytester):
     assert run(pytester).parseoutcomes()["failed"] == 1
     result = run(pytester, "--cors-audit-severity", "high")
     result.assert_outcomes(failed=1, skipped=8, passed=7)
-    result.stdout.fnmatch_lines(["*covers 42 more findings of the same cause, worst high *"])
+    result.stdout.fnmatch_lines(["*covers 42 more findings of the same cause (worst high)*"])
     # null readable without credentials is medium: alone (the reflection accepted as a risk) it does not fail at high
     accepted = CONTRACTS.replace("credentials: true", "credentials: false") + "    audit: {skip: [reflect-any-origin]}\n"
     project(pytester, app="reflecting_without_credentials", contracts=accepted)
@@ -289,7 +289,7 @@ def test_marker_test_reports_its_findings(pytester):
             "*_ test_users _*",
             "CORS audit of 'test_users': 1 finding at or above medium, grouping * more of the same cause",
             "CRITICAL reflect-any-origin: *",
-            "*  covers * more findings of the same cause, worst critical *null-origin (null)*",
+            "*  covers * more findings of the same cause (worst critical)*null-origin (null)*",
         ]
     )
 
@@ -376,7 +376,7 @@ def test_wildcard_with_credentials_is_one_finding_covering_the_origin_probes(pyt
         [
             "CORS audit of 'users': 1 finding at or above medium, grouping * more of the same cause",
             "MEDIUM wildcard-with-credentials: *",
-            "*  covers * more findings of the same cause, worst high *: reflect-any-origin (https://evil.invalid), null-origin (null)*",
+            "*  covers * more findings of the same cause (worst high)*: reflect-any-origin (https://evil.invalid), null-origin (null)*",
         ]
     )
     # nothing is hidden: at a threshold above the wildcard's own severity the covered reads still fail it

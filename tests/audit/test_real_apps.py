@@ -280,7 +280,7 @@ def test_findings_text_has_evidence_why_and_fix():
     assert "Access-Control-Allow-Origin: https://evil.invalid" in text
     assert "why: " in text and "fix: " in text and "flask-cors" in text
     # the lookalikes have the same cause: grouped under the reflection, with its one fix
-    assert "covers 42 more findings of the same cause, worst critical" in text
+    assert "covers 42 more findings of the same cause (worst critical)" in text
     assert "special-characters (28 origins)" in text and "CRITICAL null-origin" not in text
     assert "audit: {skip: [" in text
 
@@ -369,3 +369,10 @@ def test_a_narrower_finding_worse_than_the_broad_one_is_not_covered():
     assert audit.findings("null-origin")[0].severity == "critical"
     assert audit.covered_by("null-origin") is None
     assert audit.covered_by("prefix-lookalike") == "reflect-any-origin"
+
+
+def test_grouping_never_hides_a_finding_whose_cause_was_filtered_out():
+    findings = audit_of(flask_app(supports_credentials=True)).all_findings()
+    without_cause = [f for f in findings if f.probe != "reflect-any-origin"]
+    text = format_findings(without_cause, threshold="medium")
+    assert "CRITICAL null-origin" in text and "covers" not in text

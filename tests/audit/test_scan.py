@@ -51,7 +51,7 @@ def test_scan_finds_reflection_and_exits_non_zero(pytester, serve):
     # one root cause, one finding: every lookalike is read because any origin is; they are grouped under it
     result.stdout.fnmatch_lines(
         [
-            "*covers 22 more findings of the same cause, worst critical (their items are skipped as covered): "
+            "*covers 22 more findings of the same cause (worst critical): "
             "null-origin (null), prefix-lookalike (https://app.example.com.evil.invalid), suffix-lookalike (2 origins),"
             "*special-characters (14 origins)",
         ]
