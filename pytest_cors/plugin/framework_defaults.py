@@ -58,7 +58,7 @@ def announced_defaults(config: pytest.Config) -> List[str]:
     """Header lines for the conventions that apply where no cors_app fixture is given."""
     lines = []
     if _flask_active(config):
-        lines.append("the `app` fixture (pytest-flask), where a test has one")
+        lines.append("Flask app of the `app` fixture (pytest-flask), in tests that have one")
     settings_module = _django_settings_module(config)
     if settings_module:
         lines.append(f"Django project {settings_module} (pytest-django)")

@@ -141,7 +141,7 @@ def pytest_report_header(config: pytest.Config) -> Optional[List[str]]:
         lines.append(f"cors: {configured_app_header(config, settings)} (from {settings.app.source})")
     else:
         lines.extend(
-            f"cors target: {default} served as {settings.app_origin} (where no cors_app fixture is given)"
+            f"cors target: {default} served as {settings.app_origin}, where no cors_app fixture is given"
             for default in announced_defaults(config)
         )
     return lines

@@ -73,24 +73,32 @@ class _Exchange:
         self.status: Optional[int] = None
         self.headers: Tuple[Tuple[str, str], ...] = ()
         self.read = 0
-        self.done = asyncio.Event()
+        #: Resolved when the response is complete (or the app returned): what the caller waits for.
+        self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         #: The first break of the event order, kept even if the app catches the error and answers.
         self.violation: Optional[AppProtocolError] = None
         #: True when the body passed the read limit: the rest is dropped, as by a client that hung up.
         self.abandoned = False
+        #: True once the last body event arrived (or the read limit was passed).
+        self.complete = False
+
+    def finish(self, _: Any = None) -> None:
+        """The response is complete, or the app returned: release the caller."""
+        if not self.done.done():
+            self.done.set_result(None)
 
     async def receive(self) -> Dict[str, Any]:
         if not self.body_sent:
             self.body_sent = True
             return {"type": "http.request", "body": self.body, "more_body": False}
-        await self.done.wait()  # like a server: the client goes away once its response is complete
+        await asyncio.shield(self.done)  # like a server: the client goes away once its response is complete
         return {"type": "http.disconnect"}
 
     async def send(self, message: Dict[str, Any]) -> None:
         try:
             self._accept(message)
         except AppProtocolError as exc:
-            if not self.done.is_set() and self.violation is None:
+            if not self.done.done() and self.violation is None:
                 self.violation = exc
             raise
 
@@ -98,7 +106,7 @@ class _Exchange:
         kind = message.get("type")
         if self.abandoned:  # a client that hung up: the app's next send fails, so it stops streaming
             raise ConnectionResetError("the client stopped reading the response body")
-        if self.done.is_set():
+        if self.done.done():
             raise AppProtocolError(f"sent {kind!r} after the response was complete")
         if kind == "http.response.start":
             if self.status is not None:
@@ -113,10 +121,11 @@ class _Exchange:
                 raise AppProtocolError("sent http.response.body before http.response.start")
             self.read += len(message.get("body") or b"")
             if self.read > BODY_READ_LIMIT:
-                self.abandoned = True  # the rest of a huge body is never read
-                self.done.set()
+                self.abandoned = self.complete = True  # the rest of a huge body is never read
+                self.finish()
             elif not message.get("more_body", False):
-                self.done.set()
+                self.complete = True
+                self.finish()
         else:
             raise AppProtocolError(f"sent {kind!r}; an http scope expects http.response.start, then http.response.body")
 
@@ -177,29 +186,25 @@ class AsgiTransport:
         return HttpResponse(exchange.status, exchange.headers, _reason(exchange.status))
 
     async def _call(self, scope: Dict[str, Any], body: Optional[bytes]) -> _Exchange:
-        exchange = _Exchange(body)  # created on the loop: its Event belongs to it
+        exchange = _Exchange(body)  # created on the loop: its future belongs to it
         app_task = asyncio.ensure_future(self._asgi3(scope, exchange.receive, exchange.send))
+        app_task.add_done_callback(exchange.finish)
         app_task.add_done_callback(_consume_outcome)
-        done_waiter = asyncio.ensure_future(exchange.done.wait())
         try:
-            await asyncio.wait({app_task, done_waiter}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            done_waiter.cancel()
+            await exchange.done
+        except asyncio.CancelledError:
+            app_task.cancel()  # the deadline passed: stop the app too
+            raise
         if exchange.violation is not None:
             raise exchange.violation  # with the frames where the app sent the wrong event
-        if app_task.done():
+        if not exchange.complete:  # the app ended first
             error = None if app_task.cancelled() else app_task.exception()
-            if error is not None and not exchange.done.is_set():
+            if error is not None:
                 raise error
             if exchange.status is None:
                 raise AppProtocolError("returned without sending http.response.start")
-            return exchange
-        # The response is complete: give the app a moment to return, as a server would, then
-        # let it go (a background task may still run; its errors are not the verdict's input).
-        try:
-            await asyncio.wait_for(asyncio.shield(app_task), 0.5)
-        except (asyncio.TimeoutError, Exception):
-            pass
+        # The response is complete. An app still running (a background task after the response)
+        # goes on while later requests run the loop, as under a server; close() cancels what is left.
         return exchange
 
     def close(self) -> None:

@@ -1,19 +1,23 @@
-"""The one event loop a run drives its ASGI apps on, in a thread of its own.
+"""The one event loop a run drives its ASGI apps on.
 
-Why a thread: the caller may already be inside a running loop (an async test
-calling ``cors.check``), where a second loop cannot run; and an app that blocks
-its loop (a synchronous ``time.sleep`` in an ``async def`` route) must still be
-bounded by ``--cors-timeout``: the caller stops waiting even though the loop
-cannot be interrupted. One loop per run, not per request, so lifespan state
-(a database pool, an HTTP client) lives as long as the run, as under a server.
+One loop per run, not per request, so lifespan state (a database pool, an HTTP
+client) lives as long as the run, as under a server. Between requests the loop is
+not running: tasks the app keeps (its lifespan) wait, suspended, for the next
+request. Each request runs the loop in the calling thread (no thread hand-off: an
+in-process check must stay as cheap as a WSGI one); only a caller that is itself
+inside a running loop (an async test calling ``cors.check``) has the request run
+in a short-lived helper thread, since one thread cannot run two loops.
+
+Hangs are bounded by the timeout: an ``await`` that never returns is cancelled at
+the deadline. A synchronous blocking call inside an ``async def`` cannot be
+interrupted by anyone (not by a server either); it ends when the call returns.
 """
 
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import threading
-from typing import Any, Callable, Coroutine, Optional, TypeVar
+from typing import Any, Callable, Coroutine, List, Optional, TypeVar
 
 T = TypeVar("T")
 
@@ -22,70 +26,98 @@ class LoopTimeout(Exception):
     """The coroutine did not finish within the time allowed; it has been cancelled."""
 
 
+def _caller_in_a_running_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 class AsgiLoop:
-    """Starts its loop on first use; :meth:`close` stops and closes it (idempotent)."""
+    """Creates its loop on first use; :meth:`close` cancels what is left and closes it (idempotent)."""
 
     def __init__(self) -> None:
         self._loop: Optional[asyncio.AbstractEventLoop] = None
-        self._thread: Optional[threading.Thread] = None
         self._lock = threading.Lock()
 
     @property
     def started(self) -> bool:
-        """True once the loop runs (after the first ASGI request of the run)."""
+        """True once the loop exists (after the first ASGI request of the run)."""
         return self._loop is not None
 
-    def _running_loop(self) -> asyncio.AbstractEventLoop:
-        with self._lock:
-            if self._loop is None:
-                loop = asyncio.new_event_loop()
-                thread = threading.Thread(target=loop.run_forever, name="pytest-cors-asgi", daemon=True)
-                thread.start()
-                self._loop, self._thread = loop, thread
-            return self._loop
+    def _the_loop(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            self._loop = asyncio.new_event_loop()
+        return self._loop
 
     def run(self, make: Callable[[], Coroutine[Any, Any, T]], timeout: float) -> T:
-        """Run ``make()`` on the loop and wait for its result at most ``timeout`` seconds.
+        """Run ``make()`` on the loop until it finishes, cancelled after ``timeout`` seconds."""
+        with self._lock:  # one request at a time, as the loop can only run once
+            loop = self._the_loop()
+            timed_out: List[bool] = []
 
-        The coroutine is cancelled inside the loop at the deadline; if the loop itself
-        is blocked, the caller still returns (with :class:`LoopTimeout`) shortly after.
-        """
-        loop = self._running_loop()
+            async def bounded() -> T:
+                task = asyncio.ensure_future(make())
 
-        async def bounded() -> T:
-            return await asyncio.wait_for(make(), timeout)
+                def expire() -> None:
+                    timed_out.append(True)
+                    task.cancel()
 
-        future = asyncio.run_coroutine_threadsafe(bounded(), loop)
-        try:
-            return future.result(timeout + 1.0)
-        except (asyncio.TimeoutError, concurrent.futures.TimeoutError):
-            future.cancel()
-            raise LoopTimeout(f"no answer within {timeout:g} s") from None
+                handle = loop.call_later(timeout, expire)
+                try:
+                    return await task
+                finally:
+                    handle.cancel()
 
-    def spawn(self, make: Callable[[], Coroutine[Any, Any, Any]]) -> concurrent.futures.Future[Any]:
-        """Start a long-lived task (an app's lifespan) on the loop; the caller does not wait."""
-        return asyncio.run_coroutine_threadsafe(make(), self._running_loop())
+            try:
+                if not _caller_in_a_running_loop():
+                    return loop.run_until_complete(bounded())
+                return _in_helper_thread(loop, bounded)
+            except asyncio.CancelledError:
+                if timed_out:
+                    raise LoopTimeout(f"no answer within {timeout:g} s") from None
+                raise
 
     def close(self) -> None:
-        """Cancel what still runs, stop the loop, join its thread and close it."""
+        """Cancel the tasks still waiting (lifespans already shut down), close the loop."""
         with self._lock:
-            loop, thread = self._loop, self._thread
-            self._loop = self._thread = None
-        if loop is None or thread is None:
+            loop, self._loop = self._loop, None
+        if loop is None or loop.is_closed():
             return
+        tasks = [task for task in asyncio.all_tasks(loop) if not task.done()]
+        for task in tasks:
+            task.cancel()
 
-        async def cancel_the_rest() -> None:
-            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-            for task in tasks:
-                task.cancel()
-            await asyncio.wait(tasks, timeout=1.0) if tasks else None
+        async def settle() -> None:
+            if tasks:
+                await asyncio.wait(tasks, timeout=1.0)
             await loop.shutdown_asyncgens()
 
         try:
-            asyncio.run_coroutine_threadsafe(cancel_the_rest(), loop).result(3.0)
-        except Exception:  # a task that refuses to stop must not keep the run from ending
-            pass
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(3.0)
-        if not thread.is_alive():
+            if _caller_in_a_running_loop():
+                _in_helper_thread(loop, settle)
+            else:
+                loop.run_until_complete(settle())
+        finally:
             loop.close()
+
+
+def _in_helper_thread(loop: asyncio.AbstractEventLoop, make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run the loop in a new thread until ``make()`` finishes; re-raise its exception here."""
+    outcome: List[Any] = []
+
+    def target() -> None:
+        try:
+            outcome.append((True, loop.run_until_complete(make())))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            outcome.append((False, exc))
+
+    thread = threading.Thread(target=target, name="pytest-cors-asgi", daemon=True)
+    thread.start()
+    thread.join()
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    result: T = value
+    return result

@@ -68,6 +68,15 @@ async def body_before_start(scope, receive, send):
         await send({"type": "http.response.body", "body": b"hello"})
 
 
+async def slow_background(scope, receive, send):
+    """Completes its response, then works on (Starlette's BackgroundTasks): the client has its answer."""
+    if scope["type"] != "http":
+        raise ValueError("no lifespan")
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b""})
+    await asyncio.sleep(3600)
+
+
 async def hangs(scope, receive, send):
     if scope["type"] == "http":
         await asyncio.sleep(3600)

@@ -171,11 +171,37 @@ def test_one_loop_for_many_apps_closed_at_the_end():
     first.send(HttpRequest("GET", "http://testserver/"))
     second.send(HttpRequest("GET", "http://testserver/"))
     loop = shared._loop
-    assert loop is not None and loop.is_running()
+    assert loop is not None and not loop.is_closed()
+    assert first.loop is second.loop is shared
     first.close()
     second.close()
     shared.close()
     assert loop.is_closed() and not shared.started
+
+
+def test_a_check_from_inside_a_running_loop_works():
+    """An async test calling cors.check: the request runs in a helper thread, on the same loop."""
+    import asyncio
+
+    shared = AsgiLoop()
+    app = asgi_apps.Counting()
+    transport = transport_for(app, shared)
+
+    async def async_test():
+        return transport.send(HttpRequest("GET", "http://testserver/")).header("x-greeting")
+
+    try:
+        assert transport.send(HttpRequest("GET", "http://testserver/")).header("x-greeting") == "hello from startup"
+        assert asyncio.run(async_test()) == "hello from startup"
+        assert app.events == ["startup", "request", "request"]
+    finally:
+        transport.close()
+        shared.close()
+
+
+def test_a_background_task_after_the_response_does_not_hold_the_check(loop):
+    response = transport_for(asgi_apps.slow_background, loop, timeout=0.5).send(HttpRequest("GET", "http://testserver/"))
+    assert response.status == 200
 
 
 def test_describe_names_the_interface(loop):
