@@ -8,6 +8,7 @@ as ``null``. Users write origins in many near-miss forms (trailing slash, a path
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -189,6 +190,15 @@ def parse_origin(value: object) -> str:
     """
     if not isinstance(value, str):
         raise OriginError(repr(value), f"expected a string, got {type(value).__name__}")
+    return _parse_origin_text(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_origin_text(value: str) -> str:
+    """:func:`parse_origin` of a string, memoised: the contracts of one file repeat the same few origins.
+
+    Only successful parses are cached (an :class:`OriginError` is raised afresh each time).
+    """
     text = value.strip()
     if text != value:
         raise OriginError(value, "surrounding whitespace", _best_guess(text) if text else None)
