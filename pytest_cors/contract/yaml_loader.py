@@ -19,6 +19,7 @@ from pytest_cors.contract.model import Location
 #: Most nodes one file may expand to, aliases included (billion-laughs guard).
 MAX_EXPANDED_NODES = 1_000_000
 
+_STR_TAG = "tag:yaml.org,2002:str"
 _SAFE_TAGS = {
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:bool",
@@ -140,6 +141,8 @@ def _construct_scalar(loader: _ComposeLoader, node: ScalarNode, path: str) -> An
     if node.tag not in _SAFE_TAGS:
         mark = Mark.of(node)
         raise YamlFileError(path, _unsafe_tag(node.tag), mark.line, mark.column)
+    if node.tag == _STR_TAG:  # most scalars of a contract file; PyYAML's str constructor returns node.value as is
+        return node.value
     return loader.construct_object(node, deep=True)
 
 
