@@ -1,7 +1,8 @@
 """What a user waits for: whole ``python -m pytest`` runs of pytest-cors against the plain-test floor.
 
 Every figure is a ratio measured in this one run (medians of interleaved
-repetitions, wall time and CPU time side by side):
+repetitions, wall time and CPU time side by side). The floor is plain pytest
+tests in a project without pytest-cors (``-p no:cors``):
 
 - in-process: N YAML contracts (credentialed PUT with a custom header, audit off)
   vs generated plain tests sending the same preflight and actual request through
@@ -37,6 +38,8 @@ AUDIT_N = 200
 COLLECTION_CONTRACTS = 10_000
 ITEMS_PER_COLLECTION_CONTRACT = 6
 AUDIT_OFF = ("--cors-audit", "off")
+#: The floor is a project without pytest-cors: its plain tests do not load the plugin at all.
+WITHOUT_PLUGIN = ("-p", "no:cors")
 
 
 class Report:
@@ -79,7 +82,7 @@ def in_process(work: Path, repetitions: int, report: Report) -> Dict[str, Median
     plain_dir = plain_project(work / "inproc-plain", N, live=False)
     variants = [
         Variant("plugin", ("-q", *AUDIT_OFF), plugin_dir, passed(N)),
-        Variant("plain", ("-q",), plain_dir, passed(N)),
+        Variant("plain", ("-q", *WITHOUT_PLUGIN), plain_dir, passed(N)),
     ]
     medians = interleaved(variants, repetitions)
     report.say(f"in-process, N = {N:,} contracts (audit off) vs {N:,} plain werkzeug-client tests:")
@@ -117,13 +120,13 @@ def live(work: Path, repetitions: int, report: Report) -> None:
         plugin_args = ("-q", *AUDIT_OFF, "--cors-url", url, "--cors-send-unsafe")
         variants = [
             Variant("plugin", plugin_args, plugin_dir, passed(N)),
-            Variant("plain", ("-q",), plain_dir, passed(N), {"BENCH_URL": url}),
+            Variant("plain", ("-q", *WITHOUT_PLUGIN), plain_dir, passed(N), {"BENCH_URL": url}),
         ]
         xdist = importlib.util.find_spec("xdist") is not None
         if xdist:
             variants += [
                 Variant("plugin -n 2", (*plugin_args, "-n", "2"), plugin_dir, passed(N)),
-                Variant("plain -n 2", ("-q", "-n", "2"), plain_dir, passed(N), {"BENCH_URL": url}),
+                Variant("plain -n 2", ("-q", *WITHOUT_PLUGIN, "-n", "2"), plain_dir, passed(N), {"BENCH_URL": url}),
             ]
         medians = interleaved(variants, repetitions)
     finally:
@@ -152,7 +155,7 @@ def collection(work: Path, repetitions: int, report: Report) -> None:
     plain_dir = trivial_project(work / "collect-plain", items, items // files)
     variants = [
         Variant("plugin", ("-qq", "--collect-only", *AUDIT_OFF), plugin_dir, collected=items),
-        Variant("plain", ("-qq", "--collect-only"), plain_dir, collected=items),
+        Variant("plain", ("-qq", "--collect-only", *WITHOUT_PLUGIN), plain_dir, collected=items),
     ]
     medians = interleaved(variants, repetitions)
     report.say(f"collection, --collect-only: {COLLECTION_CONTRACTS:,} YAML contracts ({items:,} items) vs {items:,} trivial parametrized tests:")
@@ -165,7 +168,7 @@ def scaling(work: Path, repetitions: int, report: Report, at_n: Dict[str, Median
     variants = []
     for size in sizes:
         variants.append(Variant(f"plugin {size}", ("-q", *AUDIT_OFF), yaml_project(work / f"scale-plugin-{size}", size), passed(size)))
-        variants.append(Variant(f"plain {size}", ("-q",), plain_project(work / f"scale-plain-{size}", size, live=False), passed(size)))
+        variants.append(Variant(f"plain {size}", ("-q", *WITHOUT_PLUGIN), plain_project(work / f"scale-plain-{size}", size, live=False), passed(size)))
     medians = interleaved(variants, repetitions)
     medians[f"plugin {N}"], medians[f"plain {N}"] = at_n["plugin"], at_n["plain"]
     report.say("cost per check, in-process (marginal ms per check between two N; startup cancels out):")
