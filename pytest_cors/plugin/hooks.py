@@ -19,7 +19,7 @@ from pytest_cors.errors import (
     CorsContractFailure,
     CorsReportedError,
 )
-from pytest_cors.plugin import audit_items, collect, fixtures
+from pytest_cors.plugin import audit_items, collect, fixtures, secret_logging
 from pytest_cors.plugin.audit_items import (
     CorsAuditFailure,
     judge_findings,
@@ -48,6 +48,7 @@ PLUGIN_MODULES = (
     ("pytest-cors-audit", audit_items),
 )
 
+LOG_FILTER_KEY = pytest.StashKey[secret_logging.RedactingFilter]()
 MARKER_HELP = (
     "cors(path=None, *, origins=(), deny_origins=(), methods=('GET',), request_headers=(), credentials=False, "
     "expose_headers=(), max_age=None, vary=True, body=None, cookies=None, audit=True): check this CORS contract against the "
@@ -114,6 +115,7 @@ def pytest_configure(config: pytest.Config) -> None:
         app_interface=settings.app_interface,
     )
     config.pluginmanager.register(FaultSummary(config.stash[RUN_KEY]), "pytest-cors-faults")
+    config.stash[LOG_FILTER_KEY] = secret_logging.install(config.stash[RUN_KEY].redactor)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -121,6 +123,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     run = config.stash.get(RUN_KEY, None)
     if run is not None:
         run.close()
+    log_filter = config.stash.get(LOG_FILTER_KEY, None)
+    if log_filter is not None:
+        secret_logging.uninstall(log_filter)
     for name in ("pytest-cors-faults", *(name for name, _ in PLUGIN_MODULES)):
         plugin = config.pluginmanager.get_plugin(name)
         if plugin is not None:

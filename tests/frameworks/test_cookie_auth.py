@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 APP_SOURCE = (Path(__file__).parent / "cookie_auth_app.py").read_text(encoding="utf-8")
 SESSION = "session-Sx9-SECRET-77"
@@ -147,8 +147,12 @@ def test_cross_site_page_fails_in_every_browser_with_one_line_each(project, djan
 def auth_server():
     servers = []
 
+    class Quiet(WSGIRequestHandler):
+        def log_request(self, *args, **kwargs):  # the test server's own access log is not pytest-cors output
+            pass
+
     def serve(app):
-        server = make_server("127.0.0.1", 0, app, threaded=True)
+        server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         servers.append((server, thread))
@@ -193,3 +197,48 @@ def test_live_same_site_page_passes_with_cookies_and_fails_without(framework, pr
     finally:
         if context is not None:
             context.disable()
+
+
+def test_the_cors_fixture_sends_cookies_and_the_jar(project, django_app):
+    project.makeconftest(FLASK_CONFTEST.format(origin=PAGE) + JAR_FIXTURE.format(secure=True))
+    project.makepyfile(test_fixture=f"""
+def test_with_the_jar(cors):
+    cors.check("/api/me", origin={PAGE!r}, credentials=True).assert_allowed()
+
+def test_own_cookie_wins_by_name(cors):
+    result = cors.check("/api/me", origin={PAGE!r}, credentials=True, cookies={{"session": "wrong-value-1234"}})
+    assert result.blocked_by == ("chrome", "firefox", "safari")
+    assert result.actual.request.header("Cookie") == "session=wrong-value-1234"
+
+def test_no_cookie_without_credentials(cors):
+    result = cors.check("/api/me", origin={PAGE!r})
+    assert result.actual.request.header("Cookie") is None and result.actual.response.status == 401
+""")
+    result = _run(project, "--cors-app-origin", "https://api.example.com")
+    result.assert_outcomes(passed=3)
+
+
+def test_live_debug_logs_in_junit_never_show_env_values(project, auth_server, monkeypatch):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("cookie_auth_app", Path(__file__).parent / "cookie_auth_app.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    url = auth_server(module.make_flask("http://127.0.0.1:9"))
+    monkeypatch.setenv("API_SECRET_PATH", "path-SECRET-0451")
+    project.makefile(".yaml", cors_me=f"""
+target: {url}
+contracts:
+  - name: me
+    path: /api/me?k=${{API_SECRET_PATH}}
+    origins: [http://127.0.0.1:9]
+    credentials: true
+    cookies: {{session: "${{SESSION_COOKIE}}"}}
+    request_headers: {{X-Client: "${{API_SECRET_PATH}}"}}
+""")
+    xml = project.path / "junit.xml"
+    result = _run(project, f"--junitxml={xml}", "-o", "junit_logging=all", "-o", "log_level=DEBUG", "-rA", "-vv")
+    text = result.stdout.str() + xml.read_text()
+    assert '"OPTIONS /api/me?k=<redacted> HTTP/1.1"' in text  # urllib3's DEBUG line, captured and redacted
+    for secret in ("path-SECRET-0451", SESSION):
+        assert secret not in text
