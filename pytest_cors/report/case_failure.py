@@ -15,7 +15,7 @@ from pytest_cors.browser.exchange import Exchange, HttpResponse
 from pytest_cors.browser.fetch import BrowserVerdict
 from pytest_cors.browser.profiles import PROFILES
 from pytest_cors.check.case import CaseResult, Problem
-from pytest_cors.report.cookie_lines import cookie_lines
+from pytest_cors.report.cookie_lines import cookie_hint, cookie_lines
 from pytest_cors.report.curl import curl_command
 from pytest_cors.report.framework_hints import starlette_preflight_hint
 from pytest_cors.report.redaction import Redactor, printable, shorten
@@ -223,7 +223,7 @@ def format_case_failure(result: CaseResult, redactor: Redactor = Redactor(), *, 
     if console:
         lines.append("")
         lines += console
-    hints = []
+    hints = [cookie_hint(result.verdicts)] if case.expect_allowed else []
     first_blocked = next((v for v in result.verdicts if v.failure is not None), None)
     if case.expect_allowed and first_blocked is not None and first_blocked.failure is not None:
         framework_hint = starlette_preflight_hint(first_blocked)

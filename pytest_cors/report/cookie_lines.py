@@ -24,3 +24,20 @@ def cookie_lines(verdicts: Sequence[BrowserVerdict]) -> List[str]:
             seen.add(refusal.cookie.name)
             lines.append("  " + refusal.line(PROFILES[verdict.profile].display_name))
     return ["Cookies not sent:"] + lines if lines else []
+
+
+def cookie_hint(verdicts: Sequence[BrowserVerdict]) -> str:
+    """The first hint when a browser kept a cookie back and then blocked: the cookie is the cause.
+
+    An API that authenticates before CORS answers a request without its session cookie
+    with 401/403 and no CORS headers; the console then shows a CORS error. Empty when no
+    blocking browser kept a cookie back.
+    """
+    blocked = [v for v in verdicts if not v.allowed and v.cookie_refusals]
+    if not blocked:
+        return ""
+    names = ", ".join(PROFILES[v.profile].display_name for v in blocked)
+    return (
+        f"{names} did not send the cookie (see 'Cookies not sent'), so the server answered without it: "
+        "the missing cookie is the cause, the CORS error its symptom"
+    )

@@ -139,6 +139,9 @@ def test_cross_site_page_fails_in_every_browser_with_one_line_each(project, djan
         "api.example.com for app.example.com*",
         "  Firefox does not send cookie 'session'*",
         "  Safari does not send cookie 'session'*",
+        "",
+        "Hint: Chrome, Firefox, Safari did not send the cookie (see 'Cookies not sent'), so the server answered "
+        "without it: the missing cookie is the cause, the CORS error its symptom",
     ])
     assert SESSION not in result.stdout.str()
 

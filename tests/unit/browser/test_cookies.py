@@ -116,3 +116,25 @@ def test_each_redirect_hop_decides_again():
     assert [r.header("Cookie") for r in log] == ["sid=v", None]  # the cookie is api.example.com's
     assert verdict.cookie_refusals and verdict.cookie_refusals[0].url == "https://api.other.com/next"
     assert "host-only" in verdict.cookie_refusals[0].why
+
+
+def test_a_cookie_some_browsers_keep_back_changes_the_exchange_in_those_profiles_only():
+    from pytest_cors.check.case import check_case
+    from pytest_cors.contract.schema import parse_contract
+
+    def auth_first(request):
+        if request.method != "OPTIONS" and request.header("Cookie") != "sid=v":
+            return HttpResponse(401, ())
+        return HttpResponse(200, (("Access-Control-Allow-Origin", request.header("Origin") or ""),
+                                  ("Access-Control-Allow-Credentials", "true"), ("Vary", "Origin")))
+
+    # http page, https API on the same registrable domain: cross-site only where the scheme counts (Chromium)
+    contract = parse_contract({"path": "/me", "origins": ["http://app.example.com"], "credentials": True,
+                               "cookies": {"sid": {"value": "v", "samesite": "Lax"}}})
+    result = check_case(contract.cases()[0], auth_first, "https://api.example.com", [CHROME, FIREFOX, SAFARI])
+    assert result.blocking_profiles == ("chrome",)
+    assert sorted(e.request.header("Cookie") or "-" for e in result.exchanges) == ["-", "sid=v"]
+    chrome = result.verdicts[0]
+    assert [r.why for r in chrome.cookie_refusals] == [
+        "SameSite=Lax cookies are not sent on a cross-site fetch() from http://example.com to https://example.com"
+    ]
