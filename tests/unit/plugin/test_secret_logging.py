@@ -1,0 +1,21 @@
+"""The urllib3 log filter: request lines lose their secrets, other records pass untouched."""
+
+import logging
+
+from pytest_cors.plugin.secret_logging import URL_LOGGERS, install, uninstall
+from pytest_cors.report.redaction import Redactor
+
+
+def test_records_are_redacted_then_the_filter_goes(caplog):
+    redactor = Redactor()
+    redactor.values.add(["tok-SECRET-99"])
+    logger = logging.getLogger(URL_LOGGERS[0])
+    installed = install(redactor)
+    try:
+        with caplog.at_level(logging.DEBUG, logger=URL_LOGGERS[0]):
+            logger.debug('%s "%s %s HTTP/1.1" %s', "http://h:1", "GET", "/a?k=tok-SECRET-99", 200)
+            logger.debug("plain %s", "line")
+    finally:
+        uninstall(installed)
+    assert [r.getMessage() for r in caplog.records] == ['http://h:1 "GET /a?k=<redacted> HTTP/1.1" 200', "plain line"]
+    assert installed not in logger.filters
