@@ -1,4 +1,4 @@
-"""Real WSGI apps with realistic CORS setups, and the fetch() calls a page makes to them.
+"""Real WSGI and ASGI apps with realistic CORS setups, and the fetch() calls a page makes to them.
 
 Every app is built *after* the page server is up, from the page's origin (the
 origin the "correct" configurations allow), by :func:`build_apps`. Three
@@ -11,6 +11,10 @@ families:
   its settings (CORS_*, APPEND_SLASH, ROOT_URLCONF) are applied with
   ``override_settings`` around each request (requests are serialised by a lock:
   ``override_settings`` is process-global);
+* ASGI apps (``real_asgi_apps``: FastAPI / Starlette ``CORSMiddleware`` with an allowlist, a
+  regex, ``*`` with credentials, a lifespan that fills ``app.state``; Falcon ASGI with
+  ``cors_enable`` and its ``CORSMiddleware``) and Django's ``get_asgi_application()``, served by
+  uvicorn and checked in-process through ``AsgiTransport``;
 * plain werkzeug apps with hand-written CORS layers, wrong in the usual ways
   (error responses without CORS headers, auth before CORS, a trailing-slash
   redirect before CORS, a proxy adding a second ``Access-Control-Allow-Origin``).
@@ -65,10 +69,11 @@ class FetchSpec:
 @dataclass
 class RealApp:
     name: str
-    family: str          # flask | django | werkzeug
+    family: str          # flask | django | werkzeug | fastapi | starlette | falcon
     setup: str           # how it is configured, for humans
-    wsgi: WsgiApp
+    wsgi: WsgiApp        # the app object: a WSGI callable, or an ASGI app when ``asgi``
     specs: List[FetchSpec] = field(default_factory=list)
+    asgi: bool = False   # served by uvicorn and checked in-process through AsgiTransport
 
 
 # ------------------------------------------------------------------------------------ Flask
@@ -178,6 +183,63 @@ class DjangoApp:
                 if close is not None:
                     close()
         return [body]
+
+
+class DjangoAsgiApp:
+    """Django's ASGIHandler (``get_asgi_application()``) with its own MIDDLEWARE and settings.
+
+    ``override_settings`` is process-global and the WSGI Django apps apply theirs under
+    ``_DJANGO_LOCK`` in server threads, so each request drives the ASGI handler -- through
+    the ASGI protocol, on an event loop of its own -- in a worker thread holding that lock,
+    then replays the handler's response events. Lifespan goes straight to the handler
+    (Django does not support it: servers and pytest-cors use the app without it).
+    """
+
+    def __init__(self, middleware: List[str], **overrides) -> None:
+        from django.core.asgi import get_asgi_application
+        from django.test.utils import override_settings
+
+        urlconf = _django_configure()
+        self._override = override_settings
+        self.settings = {"ROOT_URLCONF": urlconf, "ALLOWED_HOSTS": ["*"], "DEBUG": False, "MIDDLEWARE": middleware,
+                         **DJANGO_CORS_DEFAULTS, **overrides}
+        with _DJANGO_LOCK, override_settings(**self.settings):
+            self.handler = get_asgi_application()   # loads MIDDLEWARE now, once
+
+    async def __call__(self, scope, receive, send):
+        import asyncio
+
+        if scope["type"] != "http":
+            await self.handler(scope, receive, send)
+            return
+        request = []
+        while True:
+            message = await receive()
+            request.append(message)
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
+        sent = await asyncio.get_running_loop().run_in_executor(None, self._serve, scope, request)
+        for message in sent:
+            await send(message)
+
+    def _serve(self, scope, request):
+        import asyncio
+
+        sent = []
+        pending = list(request)
+
+        async def receive():
+            if pending:
+                return pending.pop(0)
+            await asyncio.Event().wait()  # the client stays connected until the response is sent
+            return {"type": "http.disconnect"}  # (Django cancels this wait once it has answered)
+
+        async def send(message):
+            sent.append(message)
+
+        with _DJANGO_LOCK, self._override(**self.settings):
+            asyncio.run(self.handler(scope, receive, send))
+        return sent
 
 
 CORS_MW = "corsheaders.middleware.CorsMiddleware"
@@ -382,6 +444,22 @@ def build_apps(page_origin: str, bases: Optional[Dict[str, str]] = None) -> List
                   note="fetch() does not uppercase 'patch'; Allow-Methods lists PATCH"),
         S("get-404-credentials", path="/api/missing", credentials=True))
 
+    apps.append(RealApp(
+        "django-asgi-allowlist-credentials", "django-asgi",
+        "get_asgi_application(); CORS_ALLOWED_ORIGINS=[PAGE], CORS_ALLOW_CREDENTIALS=True, CORS_EXPOSE_HEADERS=['X-Request-Id']",
+        DjangoAsgiApp([CORS_MW], CORS_ALLOWED_ORIGINS=[P], CORS_ALLOW_CREDENTIALS=True, CORS_EXPOSE_HEADERS=["X-Request-Id"]),
+        [S("get-credentials", credentials=True),
+         post_json("patch-json-credentials", method="PATCH", credentials=True),
+         S("put-api-key", method="PUT", headers=(("X-Api-Key", "k"),), note="not in default CORS_ALLOW_HEADERS"),
+         S("get-evil-404", path="/api/missing", credentials=True)],
+        asgi=True))
+    apps.append(RealApp(
+        "django-asgi-allow-all", "django-asgi", "get_asgi_application(); CORS_ALLOW_ALL_ORIGINS=True",
+        DjangoAsgiApp([CORS_MW], CORS_ALLOW_ALL_ORIGINS=True),
+        [S("get"), S("get-credentials", credentials=True),
+         S("delete-authorization", method="DELETE", headers=(("Authorization", "Bearer t0ken"),))],
+        asgi=True))
+
     add("django-allow-all", "django", "CORS_ALLOW_ALL_ORIGINS=True  # Access-Control-Allow-Origin: *",
         DjangoApp([CORS_MW], CORS_ALLOW_ALL_ORIGINS=True),
         S("get"),
@@ -452,6 +530,14 @@ def build_apps(page_origin: str, bases: Optional[Dict[str, str]] = None) -> List
           note="302 to an app reflecting any Origin with credentials: it reflects 'null'"),
         S("get-credentials-moved-to-allowlist", path="/api/legacy/items", credentials=True,
           note="301 to django allowlist: Origin null is not on it"))
+
+    # ---------------------------------------------------------------- ASGI: FastAPI, Starlette, Falcon
+    from .real_asgi_apps import add_asgi_apps
+
+    def add_asgi(name: str, family: str, setup: str, app: object, *specs: FetchSpec) -> None:
+        apps.append(RealApp(name, family, setup, app, list(specs), asgi=True))
+
+    add_asgi_apps(P, add_asgi, S, post_json)
 
     names = [a.name for a in apps]
     assert len(names) == len(set(names)), names

@@ -21,7 +21,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple, Union
 from urllib.parse import parse_qs, urlsplit
 
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -76,6 +76,38 @@ def _logged(app_name: str, wsgi, ctx: Context):
     return wrapper
 
 
+def _logged_asgi(app_name: str, asgi, ctx: Context):
+    """The ASGI twin of ``_logged``: record each http request, then call the app (lifespan passes through)."""
+
+    async def wrapper(scope, receive, send):
+        if scope["type"] == "http":
+            query = scope.get("query_string", b"").decode("latin-1")
+            qs = parse_qs(query)
+            headers = tuple((k.decode("latin-1").title(), v.decode("latin-1")) for k, v in scope["headers"])
+            path = scope["path"] + (f"?{query}" if query else "")
+            with ctx.lock:
+                ctx.log.append(LoggedRequest(server=app_name, method=scope["method"], path=path,
+                                             run=(qs.get("run") or ["?"])[0], scenario=(qs.get("spec") or ["?"])[0],
+                                             step=0, headers=headers, body=b"", t=time.monotonic()))
+        await asgi(scope, receive, send)
+
+    return wrapper
+
+
+class AsgiAppServer:
+    """An ASGI app behind uvicorn on 127.0.0.1 (lifespan on), with the same request log as the WSGI servers."""
+
+    def __init__(self, app: RealApp, ctx: Context) -> None:
+        from frameworks.uvicorn_server import UvicornServer
+
+        self.app = app
+        self.server = UvicornServer(_logged_asgi(app.name, app.wsgi, ctx)).__enter__()
+        self.base = self.server.url
+
+    def stop(self) -> None:
+        self.server.__exit__(None, None, None)
+
+
 class AppServer:
     def __init__(self, app: RealApp, ctx: Context) -> None:
         self.app = app
@@ -94,15 +126,19 @@ class AppServer:
 
 class RealAppsHarness:
     def __init__(self) -> None:
+        from pytest_cors.transport.asgi_loop import AsgiLoop
+
+        self._asgi_loop = AsgiLoop()  # one loop for the in-process ASGI apps, as in a pytest-cors run
+        self._asgi: Dict[str, object] = {}
         self.ctx = Context()
         self.reg = PageRegistry()
         self.page = start_page_server(self.ctx, self.reg)
-        self.servers: Dict[str, AppServer] = {}
+        self.servers: Dict[str, Union[AppServer, AsgiAppServer]] = {}
         self.bases: Dict[str, str] = {}           # app name -> base URL (read by redirecting apps)
         try:
             self.apps = build_apps(self.origin, self.bases)
             for app in self.apps:
-                self.servers[app.name] = AppServer(app, self.ctx)
+                self.servers[app.name] = AsgiAppServer(app, self.ctx) if app.asgi else AppServer(app, self.ctx)
                 self.bases[app.name] = self.servers[app.name].base
         except BaseException:
             self.close()
@@ -173,9 +209,17 @@ class RealAppsHarness:
         from pytest_cors.browser.fetch import simulate_fetch
         from pytest_cors.browser.origins import serialize_url_origin
         from pytest_cors.browser.profiles import PROFILES
+        from pytest_cors.transport.asgi import AsgiTransport
         from pytest_cors.transport.wsgi import WsgiTransport
 
-        transports = {self.base(a): WsgiTransport(a.wsgi, origin=self.base(a)) for a in self.apps}
+        def in_process(a: RealApp):
+            if a.asgi:  # one AsgiTransport per app for the harness's life: its lifespan starts once
+                if a.name not in self._asgi:
+                    self._asgi[a.name] = AsgiTransport(a.wsgi, origin=self.base(a), loop=self._asgi_loop)
+                return self._asgi[a.name]
+            return WsgiTransport(a.wsgi, origin=self.base(a))
+
+        transports = {self.base(a): in_process(a) for a in self.apps}
 
         def send(req):
             return transports[serialize_url_origin(req.url)].send(req)
@@ -183,6 +227,9 @@ class RealAppsHarness:
         return simulate_fetch(self.fetch_request(f"engine-{profile}", app, spec), PROFILES[profile], send)
 
     def close(self) -> None:
+        for transport in self._asgi.values():
+            transport.close()  # type: ignore[attr-defined]
+        self._asgi_loop.close()
         for s in self.servers.values():
             s.stop()
         self.page.stop()

@@ -11,7 +11,7 @@ browser (Chromium -> ``chrome``, Firefox ESR -> ``firefox``, cog/WPE WebKit ->
   that reached the apps (preflights, their Origin / ACRM / ACRH, redirect hops)
   and, for Chromium, the console message of a blocked fetch;
 * ``test_in_process_matches_live``: ``simulate_fetch`` through the in-process
-  ``WsgiTransport`` (the same WSGI callable, served as the live server's origin)
+  ``WsgiTransport`` / ``AsgiTransport`` (the same app object, served as the live server's origin)
   must reach the same verdict, message, readable headers and exchanges as over
   the network: the in-process target is faithful.
 
