@@ -18,6 +18,7 @@ from typing import List, Optional, Sequence
 
 from pytest_cors import __version__
 from pytest_cors.audit.catalogue import SEVERITIES
+from pytest_cors.transport.app_interface import INTERFACE_CHOICES
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -51,7 +52,8 @@ def _record_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     )
     target = record.add_argument_group("target (one of)")
     target.add_argument("--url", help="live base URL, e.g. https://staging.example.com")
-    target.add_argument("--app", metavar="MODULE:ATTR", help="in-process WSGI app, e.g. myproject.wsgi:application")
+    target.add_argument("--app", metavar="MODULE:ATTR", help="in-process WSGI or ASGI app, e.g. myproject.wsgi:application or app.main:app")
+    target.add_argument("--app-interface", choices=INTERFACE_CHOICES, default="auto", help="interface of the in-process app (default: detected)")
     target.add_argument("--app-origin", default="http://testserver", help="origin the in-process app is served as (default %(default)s)")
     what = record.add_argument_group("what to probe")
     what.add_argument("--path", action="append", default=[], help="endpoint path, e.g. /api/users (repeatable)")

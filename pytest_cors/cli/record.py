@@ -129,7 +129,7 @@ def _target(args: argparse.Namespace, run: CorsRun, server_url: Optional[str]) -
         if os.getcwd() not in sys.path:
             sys.path.insert(0, os.getcwd())  # like `python -m`: the project in the current directory imports
         try:
-            return run.app(import_app(args.app, "--app")), args.app
+            return run.app(import_app(args.app, "--app"), name=args.app), args.app
         except CorsConfigurationError as exc:
             raise UsageError(str(exc)) from None
     url = args.url
@@ -234,7 +234,7 @@ def run_record(args: argparse.Namespace, argv: Sequence[str] = ()) -> int:
     output = _output(args)
     run = CorsRun(
         profiles=profiles, redactor=Redactor(), app_origin=args.app_origin, timeout=args.timeout,
-        verify=_verify(args), send_unsafe=args.send_unsafe,
+        verify=_verify(args), send_unsafe=args.send_unsafe, app_interface=args.app_interface,
     )
     try:
         transport, target = _target(args, run, server_url)

@@ -84,6 +84,27 @@ def _credentials_refused(result: CaseResult) -> bool:
     return all(v.failure is not None and v.failure.code in CREDENTIAL_FAILURES for v in result.verdicts)
 
 
+def _headers_one_by_one(path: str, origin: str, method: str, shape: Request, result: CaseResult, check: CheckCase) -> Optional[List[str]]:
+    """The headers a server accepts when its preflight fails with an error status instead of naming one.
+
+    Some servers (Starlette's CORSMiddleware: 400 "Disallowed CORS headers")
+    answer a preflight that asks for an unlisted header with an error, so the
+    engine cannot say which header it was. Then each header is tried on top of
+    those already accepted; None when even no header at all is accepted.
+    """
+    if not shape.headers or not all(v.failure is not None and v.failure.code == rules.PREFLIGHT_STATUS for v in result.verdicts):
+        return None
+    kept: List[str] = []
+    for name in (None, *shape.headers):
+        candidate = kept + ([name] if name else [])
+        trial = Request(tuple(candidate), shape.credentials)
+        if check(draft_contract(path, [origin], [method], trial).cases()[0]).passed:
+            kept = candidate
+        elif name is None:
+            return None
+    return kept
+
+
 def probe_cell(path: str, origin: str, method: str, wanted: Request, check: CheckCase) -> Cell:
     """Find whether ``origin`` can call ``method path`` with ``wanted``, or the closest shape it can."""
     headers: List[str] = list(wanted.headers)
@@ -108,6 +129,16 @@ def probe_cell(path: str, origin: str, method: str, wanted: Request, check: Chec
         if credentials and _credentials_refused(result):
             credentials = False
             notes.append(f"{method} from {origin}: credentialed requests are refused ({result.verdicts[0].message})")
+            continue
+        kept = _headers_one_by_one(path, origin, method, Request(tuple(headers), credentials), result, check)
+        if kept is not None and kept != headers:
+            for name in headers:
+                if name not in kept:
+                    notes.append(
+                        f"{method} from {origin}: request header {name} is refused: the preflight that asks for it "
+                        f"fails ({result.verdicts[0].message})"
+                    )
+            headers = kept
             continue
         return Cell(origin, method, Outcome.BLOCKED, shape, result, result.verdicts[0].message, tuple(notes))
     return Cell(origin, method, Outcome.BLOCKED, Request(tuple(headers), credentials), None, "no accepted request shape", tuple(notes))

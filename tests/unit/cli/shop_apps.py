@@ -5,6 +5,8 @@ Every app serves ``GET/POST /api/users`` (with an ``X-Total-Count`` header) and 
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, jsonify
 from flask_cors import CORS
 from werkzeug.wrappers import Request, Response
@@ -57,3 +59,29 @@ def wildcard_headers(request: Request) -> Response:
         response.headers["Access-Control-Allow-Headers"] = "*"
         response.headers["Access-Control-Allow-Methods"] = "GET"
     return response
+
+
+def make_starlette_shop(origins=TRUSTED) -> Any:
+    """The shop as an ASGI app: Starlette with its CORSMiddleware (which answers a refused header with 400)."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.cors import CORSMiddleware
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    async def users(request: Any) -> JSONResponse:
+        return JSONResponse([{"id": 1}], headers={"X-Total-Count": "1"})
+
+    return Starlette(
+        routes=[Route("/api/users", users, methods=["GET", "POST"])],
+        middleware=[
+            Middleware(
+                CORSMiddleware, allow_origins=list(origins), allow_credentials=True, allow_methods=["GET", "POST"],
+                allow_headers=["Content-Type"], expose_headers=["X-Total-Count"], max_age=600,
+            )
+        ],
+    )
+
+
+starlette_shop = make_starlette_shop()
+starlette_shop_origin_removed = make_starlette_shop(TRUSTED[:1])

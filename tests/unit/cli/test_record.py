@@ -220,3 +220,19 @@ def test_browsers_that_disagree_are_neither_allowed_nor_denied(record, pytester)
     assert "! GET from https://app.example.com: allowed by Chrome, blocked by Fetch standard" in err
     assert "nothing recorded: no given origin is allowed or cleanly refused" in err
     assert not (pytester.path / "cors_api.yaml").exists()
+
+
+def test_asgi_app_is_recorded_through_the_same_target_resolution(record, pytester):
+    code, out, err = record("--app", f"{APP}:starlette_shop", "--path", "/api/users", *shop_args("--header", "Content-Type"))
+    assert code == 0, err
+    text = (pytester.path / "cors_api.yaml").read_text()
+    contract = yaml.safe_load(text)["contracts"][0]
+    assert contract["origins"] == ["https://app.example.com", "https://admin.example.com"]
+    # Starlette answers a preflight asking for Authorization with 400: found by trying each header
+    assert contract["request_headers"] == ["Content-Type"]
+    assert "request header Authorization is refused: the preflight that asks for it fails" in text
+    assert (contract["credentials"], contract["expose_headers"], contract["max_age"]) == (True, ["X-Total-Count"], 600)
+    assert pytester.runpytest(*QUIET).ret == 0
+    removed = pytester.runpytest(*QUIET, "--cors-app", f"{APP}:starlette_shop_origin_removed")
+    assert removed.ret == 1
+    removed.stdout.fnmatch_lines(["*FAILED*GET-https://admin.example.com*"])
