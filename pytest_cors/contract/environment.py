@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, List, Mapping, Optional, Set, Tuple
+from typing import Any, Callable, Iterable, List, Mapping, Optional, Set, Tuple
 
 from pytest_cors.contract.yaml_loader import MarkedDict, MarkedList
 
@@ -94,3 +94,18 @@ def expand_document(data: Any, environ: Mapping[str, str], locate: Callable[[Any
 
     expanded = walk(data, (), None, None)
     return expanded, Expansion({value for value in found if len(value) >= MIN_SECRET_LENGTH})
+
+
+#: Shortest environment value looked for inside marker arguments (shorter ones match by accident).
+MIN_MARKER_ENV_LENGTH = 6
+
+
+def environment_values_in(texts: Iterable[str], environ: Mapping[str, str]) -> Set[str]:
+    """Environment values (6+ characters) found inside ``texts``: markers read ``os.environ`` themselves.
+
+    A marker's ``request_headers={"X-Api-Key": os.environ["API_KEY"]}`` carries no trace of
+    where the value came from; finding the environment's values in the contract's strings
+    lets the run hide them like ``${VAR}`` values.
+    """
+    joined = "\n".join(texts)
+    return {value for value in set(environ.values()) if len(value) >= MIN_MARKER_ENV_LENGTH and value in joined}

@@ -7,8 +7,9 @@ them into pytest's hooks.
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Set
 
 import pytest
 
@@ -169,6 +170,15 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> Optional[p
 # --- the marker -------------------------------------------------------------------------------
 
 
+def marker_secrets(contract: CorsContract) -> Set[str]:
+    """Cookie values, and environment values found in the path, header values or body (``os.environ`` in markers)."""
+    from pytest_cors.contract.environment import environment_values_in
+
+    texts = [contract.path, contract.body or "", *(value for _, value in contract.request_headers)]
+    texts += [cookie.value for cookie in contract.cookies]
+    return environment_values_in(texts, os.environ) | {cookie.value for cookie in contract.cookies}
+
+
 def contract_from_marker(mark: pytest.Mark, test_name: str, nodeid: str) -> CorsContract:
     """Validate one ``@pytest.mark.cors(...)`` with the same schema as YAML."""
     kwargs = dict(mark.kwargs)
@@ -210,8 +220,8 @@ def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: Any):
                 item.stash[CONTRACTS_KEY] = _marker_contracts(item)
             except ContractError as exc:
                 raise collector.CollectError(str(exc)) from None
-            for contract in item.stash[CONTRACTS_KEY]:  # cookie values are secrets wherever they came from
-                get_run(item.config).redactor.values.add(cookie.value for cookie in contract.cookies)
+            for contract in item.stash[CONTRACTS_KEY]:
+                get_run(item.config).redactor.values.add(marker_secrets(contract))
     return result
 
 

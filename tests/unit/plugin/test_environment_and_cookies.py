@@ -163,3 +163,34 @@ def test_x():
     result = pytester.runpytest(*QUIET)
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*the cors_cookies fixture (cookie 'sid'): cookies: sid.samesite must be Strict, Lax or None*"])
+
+
+def test_markers_reading_os_environ_have_those_values_redacted(pytester, monkeypatch):
+    monkeypatch.setenv("MARKER_API_KEY", "mk-ENV-SECRET-2718")
+    pytester.makeconftest("""
+import pytest
+
+@pytest.fixture
+def cors_app():
+    def app(environ, start_response):
+        headers = [("Vary", "Origin")]
+        if environ["REQUEST_METHOD"] == "OPTIONS":  # the preflight passes, the actual response lacks CORS headers
+            headers += [("Access-Control-Allow-Origin", "https://app.example.com"),
+                        ("Access-Control-Allow-Headers", "x-client")]
+        start_response("200 OK", headers)
+        return [b""]
+    return app
+""")
+    pytester.makepyfile("""
+import os
+import pytest
+
+@pytest.mark.cors(path="/api", origins=["https://app.example.com"],
+                  request_headers={"X-Client": os.environ["MARKER_API_KEY"]})
+def test_x():
+    pass
+""")
+    result = pytester.runpytest(*QUIET, "-vv")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert "X-Client: <redacted>" in out and "mk-ENV-SECRET-2718" not in out
