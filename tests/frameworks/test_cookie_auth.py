@@ -245,3 +245,15 @@ contracts:
     assert '"OPTIONS /api/me?k=<redacted> HTTP/1.1"' in text  # urllib3's DEBUG line, captured and redacted
     for secret in ("path-SECRET-0451", SESSION):
         assert secret not in text
+
+
+def test_cors_cookies_fixture_reaches_yaml_items_and_the_contract_wins_by_name(project, django_app):
+    project.makeconftest(FLASK_CONFTEST.format(origin=PAGE) + JAR_FIXTURE.format(secure=True))
+    project.makefile(".yaml", cors_me=YAML.format(origin=PAGE, cookies=""))
+    result = _run(project, "--cors-app-origin", "https://api.example.com")
+    result.assert_outcomes(passed=2)
+    _assert_no_preflight_cookie(project.log, actual_with_cookie=True)
+    project.makefile(".yaml", cors_me=YAML.format(origin=PAGE, cookies="    cookies: {session: wrong-value-5678}\n"))
+    result = _run(project, "--cors-app-origin", "https://api.example.com")
+    result.assert_outcomes(failed=2)
+    assert "wrong-value-5678" not in result.stdout.str() and SESSION not in result.stdout.str()
