@@ -105,6 +105,8 @@ class CorsRun:
         self._asgi_loop = AsgiLoop()
         #: Lifespan startup/shutdown problems of the run's ASGI apps, for the end-of-run summary.
         self.lifespan_problems: List[Tuple[str, LifespanProblem]] = []
+        #: Called with every contract case checked in this run (the plugin records them for reports).
+        self.case_observers: List[Callable[[CaseResult], None]] = []
 
     def live(self, url: str) -> LiveTransport:
         """The transport for the live base URL ``url``, one per URL for the whole run (its connections are reused)."""
@@ -189,6 +191,8 @@ class CorsRun:
             raise CorsNetworkError(format_transport_error(error, self.redactor, in_process_label(transport))) from None
         if result.actual_withheld:
             self.withheld.append(f"{case.method} {self.redactor.url(result.url)} ({case.contract.name})")
+        for observer in self.case_observers:
+            observer(result)
         return result
 
     def run_contract(self, contract: CorsContract, transport: Transport) -> List[CaseResult]:

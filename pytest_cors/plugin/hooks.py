@@ -55,6 +55,12 @@ MARKER_HELP = (
     "expose_headers=(), max_age=None, vary=True, body=None, cookies=None, audit=True): check this CORS contract against the "
     "target when the test runs (stack markers for several contracts; see pytest-cors README)"
 )
+#: Issue 10 wiring, each in its own module: item records, the policy lockfile, the end-of-run reports.
+pytest_plugins = (
+    "pytest_cors.plugin.item_records",
+    "pytest_cors.plugin.snapshot_plugin",
+    "pytest_cors.plugin.reporting",
+)
 CONTRACTS_KEY = pytest.StashKey[List[CorsContract]]()
 RESULTS_KEY = pytest.StashKey[list]()
 AUDIT_KEY = pytest.StashKey[list]()

@@ -1,0 +1,164 @@
+"""Per-item records, made where the item runs (a pytest-xdist worker or the only process).
+
+Every contract case the run checks is attributed to the item running at the
+time; at teardown the item's record (cases, findings, snapshot changes,
+outcome) is attached to the teardown report as ``report.cors_record``. pytest
+serialises a report's attributes for pytest-xdist, so the controller receives
+the same records a serial run makes, and workers never write files. The same
+hook adds the JUnit properties (``item.user_properties``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Set
+
+import pytest
+
+from pytest_cors.check.case import CaseResult
+from pytest_cors.plugin.audit_items import FINDINGS_KEY, CorsAuditItem
+from pytest_cors.plugin.fixtures import get_run, get_settings
+from pytest_cors.plugin.items import YamlContractItem
+from pytest_cors.report.records import case_record, finding_record, item_record
+from pytest_cors.snapshot.diff import Change
+from pytest_cors.snapshot.lockfile import Inventory, contract_label
+from pytest_cors.snapshot.policy import case_key
+
+CURRENT_KEY = pytest.StashKey[Optional[pytest.Item]]()
+OBSERVED_KEY = pytest.StashKey[List[CaseResult]]()
+CHANGES_KEY = pytest.StashKey[List[Change]]()
+PHASES_KEY = pytest.StashKey[List[Any]]()
+ORDER_KEY = pytest.StashKey[Dict[str, int]]()
+INVENTORY_KEY = pytest.StashKey[Inventory]()
+SENT_KEY = pytest.StashKey[Set[str]]()
+
+
+def owner_of(item: pytest.Item) -> str:
+    """The lockfile owner of an item's contracts: the YAML file, or the test's node id."""
+    return item.nodeid.split("::", 1)[0] if isinstance(item, YamlContractItem) else item.nodeid
+
+
+def observed(item: pytest.Item) -> List[CaseResult]:
+    return item.stash.get(OBSERVED_KEY, [])
+
+
+def install_observer(config: pytest.Config) -> None:
+    """Attribute every checked case to the running item (cases of audit items re-run contracts: not theirs)."""
+
+    def observe(result: CaseResult) -> None:
+        item = config.stash.get(CURRENT_KEY, None)
+        if item is not None and not isinstance(item, CorsAuditItem):
+            item.stash.setdefault(OBSERVED_KEY, []).append(result)
+
+    get_run(config).case_observers.append(observe)
+
+
+def build_inventory(items: List[pytest.Item]) -> Inventory:
+    """Per file, every owner with its declared contracts and cases (audit items declare none)."""
+    from pytest_cors.plugin.collect import CorsCaseItem
+    from pytest_cors.plugin.hooks import CONTRACTS_KEY
+
+    inventory: Inventory = {}
+    for item in items:
+        owner = owner_of(item)
+        contracts = inventory.setdefault(owner.split("::", 1)[0], {}).setdefault(owner, {})
+        if isinstance(item, CorsCaseItem):
+            contracts.setdefault(item.case.contract.name, []).append(case_key(item.case))
+        for contract in item.stash.get(CONTRACTS_KEY, []) if isinstance(item, pytest.Function) else []:
+            contracts.setdefault(contract.name, []).extend(case_key(case) for case in contract.cases())
+    return inventory
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    session.config.stash[ORDER_KEY] = {item.nodeid: index for index, item in enumerate(session.items)}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: Optional[pytest.Item]):
+    item.config.stash[CURRENT_KEY] = item
+    try:
+        return (yield)
+    finally:
+        item.config.stash[CURRENT_KEY] = None
+
+
+def junit_properties(item: pytest.Item) -> List[Any]:
+    """contract, origin, method, expected and each browser's verdict, per checked case."""
+    properties: List[Any] = []
+    for result in observed(item):
+        case = result.case
+        properties += [
+            ("cors_contract", case.contract.name),
+            ("cors_origin", case.origin),
+            ("cors_method", case.method),
+            ("cors_expected", "allowed" if case.expect_allowed else "blocked"),
+        ]
+        properties += [(f"cors_{v.profile}", "allowed" if v.allowed else "blocked") for v in result.verdicts]
+    return properties
+
+
+def _outcome(reports: List[Any]) -> str:
+    for report in reports:
+        if report.failed:
+            return "failed" if report.when == "call" else "error"
+    return "skipped" if any(r.skipped for r in reports) else "passed"
+
+
+def _message(reports: List[Any]) -> str:
+    for report in reports:
+        if report.failed or report.skipped:
+            crash = getattr(report.longrepr, "reprcrash", None)
+            if crash is not None:
+                return str(crash.message).split("\n", 1)[0]
+            if isinstance(report.longrepr, tuple) and len(report.longrepr) == 3:
+                return str(report.longrepr[2])
+            return str(report.longrepr or "").split("\n", 1)[0]
+    return ""
+
+
+def make_record(item: pytest.Item) -> Optional[Dict[str, Any]]:
+    """The item's record, or None for a test that checked no CORS at all."""
+    config = item.config
+    run, settings = get_run(config), get_settings(config)
+    owner = owner_of(item)
+    changes = item.stash.get(CHANGES_KEY, [])
+    cases = []
+    for result in observed(item):
+        label = contract_label(owner, result.case.contract.name)
+        mine = [c for c in changes if c.case == case_key(result.case) and c.contract == label]
+        cases.append(case_record(result, owner, run.redactor, mine))
+    findings = [
+        finding_record(f, owner, run.redactor, settings.audit_severity)
+        for nodeid, f in config.stash.get(FINDINGS_KEY, [])
+        if nodeid == item.nodeid
+    ]
+    if not cases and not findings and not isinstance(item, YamlContractItem):
+        return None
+    reports = item.stash.get(PHASES_KEY, [])
+    record = item_record(item.nodeid, _outcome(reports), run.redactor.urls(_message(reports)), cases, findings)
+    record["order"] = config.stash.get(ORDER_KEY, {}).get(item.nodeid, -1)
+    return record
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    if call.when == "teardown":
+        item.user_properties.extend(junit_properties(item))
+    report = yield
+    item.stash.setdefault(PHASES_KEY, []).append(report)
+    if call.when == "teardown":
+        record = make_record(item)
+        if record is not None:
+            report.cors_record = record
+        inventory = item.config.stash.get(INVENTORY_KEY, {})
+        sent = item.config.stash.setdefault(SENT_KEY, set())
+        path = owner_of(item).split("::", 1)[0]
+        if path not in sent and path in inventory:
+            sent.add(path)
+            report.cors_inventory = {path: inventory[path]}
+    return report
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    install_observer(config)

@@ -1,0 +1,97 @@
+"""One plain-data record per test item: what the matrix, the reports and JUnit read.
+
+Records hold only strings, numbers, bools, lists and dicts, so they travel
+unchanged through pytest-xdist's report serialisation and into JSON. Every
+header value, URL and summary passes the run's :class:`Redactor` here, once:
+nothing downstream (JSON, Markdown, HTML, terminal) sees a secret.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, List, Sequence
+
+from pytest_cors.audit.runner import Finding, at_or_above
+from pytest_cors.browser.exchange import Exchange
+from pytest_cors.check.case import CaseResult
+from pytest_cors.report.case_failure import Redactor
+from pytest_cors.snapshot.diff import Change
+from pytest_cors.snapshot.lockfile import contract_label
+from pytest_cors.snapshot.policy import ALLOWED, BLOCKED, case_key, observed_policy
+
+Record = Dict[str, Any]
+
+
+def _secrets(result: CaseResult, redactor: Redactor) -> List[str]:
+    values = [value for name, value in result.case.contract.request_headers if redactor.is_secret(name)]
+    for exchange in result.exchanges:
+        values += [value for name, value in exchange.request.headers if redactor.is_secret(name)]
+    return values
+
+
+def _headers(pairs: Iterable[Any], redactor: Redactor, secrets: Sequence[str]) -> List[List[str]]:
+    return [[name, redactor.text(redactor.header(name, value), secrets)] for name, value in pairs]
+
+
+def exchange_record(exchange: Exchange, redactor: Redactor, secrets: Sequence[str] = ()) -> Record:
+    request, response = exchange.request, exchange.response
+    return {
+        "kind": exchange.kind,
+        "request": {
+            "method": request.method,
+            "url": redactor.text(redactor.url(request.url), secrets),
+            "headers": _headers(request.headers, redactor, secrets),
+            "body_bytes": len(request.body) if request.body is not None else 0,
+        },
+        "response": {
+            "status": response.status,
+            "reason": response.reason,
+            "headers": _headers(response.headers, redactor, secrets),
+        },
+    }
+
+
+def case_record(result: CaseResult, owner: str, redactor: Redactor, changes: Sequence[Change] = ()) -> Record:
+    """A checked contract case: expectation, per-browser verdict, exchanges, normalised policy, snapshot change."""
+    case = result.case
+    secrets = _secrets(result, redactor)
+    return {
+        "contract": case.contract.name,
+        "contract_id": contract_label(owner, case.contract.name),
+        "owner": owner,
+        "path": case.contract.path,
+        "url": redactor.text(redactor.url(result.url), secrets),
+        "case": case_key(case),
+        "origin": case.origin,
+        "method": case.method,
+        "expected": ALLOWED if case.expect_allowed else BLOCKED,
+        "passed": result.passed,
+        "problems": [{"kind": p.kind, "summary": redactor.text(p.summary, secrets)} for p in result.problems],
+        "browsers": {
+            v.profile: {
+                "verdict": ALLOWED if v.allowed else BLOCKED,
+                "reason": v.reason,
+                "message": redactor.text(v.message, secrets),
+            }
+            for v in result.verdicts
+        },
+        "exchanges": [exchange_record(e, redactor, secrets) for e in result.exchanges],
+        "policy": observed_policy(result),
+        "snapshot": [c.to_dict() for c in changes],
+    }
+
+
+def finding_record(finding: Finding, owner: str, redactor: Redactor, threshold: str) -> Record:
+    return {
+        "probe": finding.probe,
+        "severity": finding.severity,
+        "failing": at_or_above(finding.severity, threshold),
+        "summary": redactor.urls(finding.summary),
+        "origin": finding.origin or "",
+        "contract": finding.contract,
+        "contract_id": contract_label(owner, finding.contract) if finding.contract else "",
+        "url": redactor.url(finding.url) if finding.url else "",
+    }
+
+
+def item_record(nodeid: str, outcome: str, message: str, cases: List[Record], findings: List[Record]) -> Record:
+    return {"nodeid": nodeid, "outcome": outcome, "message": message, "cases": cases, "findings": findings}

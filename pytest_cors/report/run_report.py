@@ -1,0 +1,74 @@
+"""Everything a report needs about a finished run, as plain data, and the writer that picks the format.
+
+The format follows the file name's suffix: ``.json``, ``.md`` (or
+``.markdown``), ``.html``. Reports depend only on this value, never on the
+order results arrived in, so a pytest-xdist run writes the same bytes as a
+serial one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from pytest_cors.report.matrix import endpoints, summary
+
+Record = Dict[str, Any]
+FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+
+
+class ReportPathError(ValueError):
+    """A report path whose suffix names no format."""
+
+
+@dataclass(frozen=True)
+class LockfileSummary:
+    path: str
+    mode: str  # "compare" or "update"
+    written: bool
+    changes: Tuple[Dict[str, str], ...]
+    stale: Tuple[Dict[str, str], ...]
+
+
+@dataclass(frozen=True)
+class RunReport:
+    records: Tuple[Record, ...]
+    browsers: Tuple[str, ...]
+    lockfile: Optional[LockfileSummary] = None
+
+    @property
+    def counts(self) -> Dict[str, int]:
+        return summary(self.records, len(self.lockfile.stale) if self.lockfile else 0)
+
+    def failing_names(self) -> List[str]:
+        return [e.name for e in endpoints(self.records) if e.failing]
+
+
+def report_format(path: str) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise ReportPathError(
+            f"{path!r}: unknown report format {suffix or '(no suffix)'!r}; end the file name with .json, .md or .html"
+        )
+    return FORMATS[suffix]
+
+
+def render(report: RunReport, fmt: str) -> str:
+    if fmt == "json":
+        from pytest_cors.report.json_report import render_json
+
+        return render_json(report)
+    if fmt == "markdown":
+        from pytest_cors.report.markdown import render_markdown
+
+        return render_markdown(report)
+    from pytest_cors.report.html import render_html
+
+    return render_html(report)
+
+
+def write_reports(report: RunReport, paths: Sequence[Path]) -> None:
+    for path in paths:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render(report, report_format(str(path))), encoding="utf-8", newline="\n")
