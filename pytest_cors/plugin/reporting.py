@@ -89,15 +89,27 @@ class CorsRunRecords:
             with open(summary_file, "a", encoding="utf-8") as stream:
                 stream.write(render_markdown(self.report) + "\n")
 
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_terminal_summary(self, terminalreporter: Any):
+        """After pytest's short test summary, right above the final count: the matrix, or one line with -q.
+
+        A passing run at the default verbosity prints nothing; ``-v`` shows every endpoint.
+        """
+        result = yield
         report = self.report
         if report is None or (not report.records and report.lockfile is None):
-            return
+            return result
         verbosity = self.config.getoption("verbose")
-        if verbosity >= 0:
+        lockfile = report.lockfile
+        notable = bool(report.failing_names()) or (
+            lockfile is not None and bool(lockfile.changes or lockfile.stale or lockfile.mode == "update")
+        )
+        if verbosity > 0 or (verbosity == 0 and notable):
             self._matrices(terminalreporter, report, verbose=verbosity > 0)
             self._lockfile(terminalreporter, report)
-        terminalreporter.write_line(one_line(report.counts, report.failing_names()))
+        if verbosity > 0 or notable:
+            terminalreporter.write_line(one_line(report.counts, report.failing_names()))
+        return result
 
     def _matrices(self, terminalreporter: Any, report: RunReport, *, verbose: bool) -> None:
         shown = [e for e in endpoints(report.records) if verbose or e.failing]

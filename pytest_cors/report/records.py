@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Sequence
 
-from pytest_cors.audit.runner import Finding, at_or_above
+from pytest_cors.audit.catalogue import at_or_above
+from pytest_cors.audit.model import Finding
 from pytest_cors.browser.exchange import Exchange
 from pytest_cors.check.case import CaseResult
 from pytest_cors.report.case_failure import Redactor
