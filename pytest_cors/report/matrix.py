@@ -98,9 +98,15 @@ def rows(endpoint: Endpoint, browsers: Sequence[str], with_changes: bool) -> Lis
             kinds = sorted({c["kind"] for c in case["snapshot"]})
             row.append((", ".join(kinds) or "-", "bad" if case["snapshot"] else ""))
         table.append(row)
+    by_probe: Dict[str, List[Record]] = {}
     for origin in sorted(o for o in by_origin if o not in case_origins):
-        row = [(origin or "(no origin)", ""), ("probe", ""), ("-", "")] + [("-", "")] * len(browsers)
-        row += [("-", ""), _finding_text(by_origin[origin])] + ([("-", "")] if with_changes else [])
+        for finding in by_origin[origin]:
+            by_probe.setdefault(finding["probe"], []).append(finding)
+    for probe, findings in by_probe.items():  # one row per probe, however many attacker origins it tried
+        origins = sorted({f["origin"] or "(no origin)" for f in findings})
+        shown = origins[0] + (f" (+{len(origins) - 1})" if len(origins) > 1 else "")
+        row = [(shown, ""), ("probe", ""), ("-", "")] + [("-", "")] * len(browsers)
+        row += [("-", ""), _finding_text(findings[:1])] + ([("-", "")] if with_changes else [])
         table.append(row)
     return table
 
@@ -113,7 +119,7 @@ def _first(endpoint: Endpoint, case: Record) -> Record:
 def text_table(head: Sequence[str], table: Sequence[Sequence[Cell]], style: Callable[[str, str], str], width: int) -> List[str]:
     """Aligned text columns; ``style(text, style)`` adds colour after padding, so alignment holds."""
     widths = [max([len(head[i])] + [len(row[i][0]) for row in table]) for i in range(len(head))]
-    for column, minimum in ((head.index("audit") if "audit" in head else -1, 16), (0, 24)):
+    for column, minimum in ((0, 28), (head.index("audit") if "audit" in head else -1, 24)):
         overflow = sum(widths) + 2 * len(widths) + 2 - width
         if overflow > 0 and column >= 0 and widths[column] > minimum:  # findings give way first, then origins
             widths[column] = max(minimum, widths[column] - overflow)

@@ -14,7 +14,7 @@ from pytest_cors.audit.catalogue import at_or_above
 from pytest_cors.audit.model import Finding
 from pytest_cors.browser.exchange import Exchange
 from pytest_cors.check.case import CaseResult
-from pytest_cors.report.case_failure import Redactor
+from pytest_cors.report.redaction import Redactor
 from pytest_cors.snapshot.diff import Change
 from pytest_cors.snapshot.lockfile import contract_label
 from pytest_cors.snapshot.policy import ALLOWED, BLOCKED, case_key, observed_policy

@@ -15,7 +15,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from pytest_cors.browser.exchange import Exchange, HttpResponse
 from pytest_cors.browser.rules import ACAC, ACAH, ACAM, ACAO, ACEH, ACMA
 from pytest_cors.check.case import CaseResult
-from pytest_cors.contract.schema import ContractCase
+from pytest_cors.contract.model import ContractCase
 
 #: Plain data of one lockfile entry (see :func:`observed_policy`).
 PolicyEntry = Dict[str, object]
