@@ -38,6 +38,7 @@ def owner_of(item: pytest.Item) -> str:
 
 
 def observed(item: pytest.Item) -> List[CaseResult]:
+    """The contract cases this item checked, in the order they ran."""
     return item.stash.get(OBSERVED_KEY, [])
 
 
@@ -70,11 +71,13 @@ def build_inventory(items: List[pytest.Item]) -> Inventory:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_finish(session: pytest.Session) -> None:
+    """Remember collection order: records are sorted by it, so xdist and serial runs agree."""
     session.config.stash[ORDER_KEY] = {item.nodeid: index for index, item in enumerate(session.items)}
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: Optional[pytest.Item]):
+    """Mark the running item, so checked cases are attributed to it."""
     item.config.stash[CURRENT_KEY] = item
     try:
         return (yield)
@@ -142,6 +145,7 @@ def make_record(item: pytest.Item) -> Optional[Dict[str, Any]]:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Add JUnit properties before the teardown report exists; attach the record to it."""
     if call.when == "teardown":
         item.user_properties.extend(junit_properties(item))
     report = yield
@@ -161,4 +165,5 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
+    """Observe the run's cases once the plugin's CorsRun exists."""
     install_observer(config)

@@ -17,7 +17,7 @@ import pytest
 from pytest_cors.plugin.fixtures import get_settings
 from pytest_cors.plugin.snapshot_plugin import SnapshotOutcome, finish, get_snapshot
 from pytest_cors.report.markdown import render_markdown
-from pytest_cors.report.matrix import has_changes, endpoints, header, one_line, rows, text_table
+from pytest_cors.report.matrix import endpoints, has_changes, header, one_line, rows, text_table
 from pytest_cors.report.run_report import LockfileSummary, ReportPathError, RunReport, report_format, write_reports
 from pytest_cors.snapshot.lockfile import Inventory
 
@@ -27,6 +27,7 @@ STYLES = {"good": {"green": True}, "bad": {"red": True, "bold": True}, "warn": {
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add ``--cors-report`` and its ini twin to the plugin's option group."""
     group = parser.getgroup("cors", "CORS contract testing (pytest-cors)")
     group.addoption("--cors-report", dest="cors_report", action="append", default=[], metavar="PATH", help=HELP_REPORT)
     parser.addini("cors_report", help=HELP_REPORT + " (space-separated paths)", type="args", default=[])
@@ -58,6 +59,7 @@ class CorsRunRecords:
         self.report: Optional[RunReport] = None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Keep each item's record, the inventory of its file, and which tests completed."""
         if report.when == "call" and report.passed:
             self.completed.add(report.nodeid)
         record = getattr(report, "cors_record", None)
@@ -68,6 +70,7 @@ class CorsRunRecords:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        """Settle the lockfile, then write every report (trylast: after the items' own hooks)."""
         records = tuple(sorted(self.records, key=lambda r: (r.get("order", -1), r["nodeid"])))
         self.snapshot = finish(self.config, list(records), self.inventory, self.completed)
         lockfile = None
@@ -147,12 +150,14 @@ class CorsRunRecords:
 
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
+    """Collect records only where the session is owned: never in an xdist worker."""
     if hasattr(config, "workerinput"):  # an xdist worker: records travel in its reports
         return
     config.pluginmanager.register(CorsRunRecords(config), "pytest-cors-records")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    """Unregister the collector, so an in-process pytester run leaves nothing behind."""
     plugin = config.pluginmanager.get_plugin("pytest-cors-records")
     if plugin is not None:
         config.pluginmanager.unregister(plugin)

@@ -46,6 +46,8 @@ class CorsSnapshotFailure(CorsContractFailure):
 
 @dataclass(frozen=True)
 class SnapshotSettings:
+    """Where the lockfile is, whether this run updates it, and what it held at the start."""
+
     path: Path
     shown: str  # the path as users wrote or see it
     update: bool
@@ -54,6 +56,7 @@ class SnapshotSettings:
 
     @property
     def active(self) -> bool:
+        """Whether this run compares with or writes a lockfile at all."""
         return self.update or self.exists
 
 
@@ -71,6 +74,7 @@ OUTCOME_KEY = pytest.StashKey[SnapshotOutcome]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add ``--cors-snapshot`` / ``--cors-snapshot-update`` and their ini twins."""
     group = parser.getgroup("cors", "CORS contract testing (pytest-cors)")
     group.addoption("--cors-snapshot", dest="cors_snapshot", default=None, metavar="PATH", help=HELP_SNAPSHOT)
     parser.addini("cors_snapshot", help=HELP_SNAPSHOT, default=DEFAULT_LOCKFILE)
@@ -79,6 +83,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def load_snapshot_settings(config: pytest.Config) -> SnapshotSettings:
+    """Resolve the lockfile path (command line: invocation dir; ini: rootdir) and read it once."""
     cli = config.getoption("cors_snapshot", default=None)
     if cli:
         path, source = config.invocation_params.dir / cli, "--cors-snapshot"
@@ -100,10 +105,12 @@ def load_snapshot_settings(config: pytest.Config) -> SnapshotSettings:
 
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
+    """Read the lockfile once per process; a broken one is a usage error."""
     config.stash[SNAPSHOT_KEY] = load_snapshot_settings(config)
 
 
 def get_snapshot(config: pytest.Config) -> SnapshotSettings:
+    """The run's lockfile settings."""
     return config.stash[SNAPSHOT_KEY]
 
 
@@ -115,6 +122,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item
 
 
 def item_changes(item: pytest.Item, snapshot: SnapshotSettings) -> List[Change]:
+    """Every difference between the lockfile and the cases this item checked."""
     owner = owner_of(item)
     changes: List[Change] = []
     for result in observed(item):
@@ -126,6 +134,7 @@ def item_changes(item: pytest.Item, snapshot: SnapshotSettings) -> List[Change]:
 
 
 def diff_text(changes: List[Change], lockfile: str) -> str:
+    """The failure text: one classified line per change, loosened first, and how to accept them."""
     tally = counts(tuple(changes))
     shown = ", ".join(f"{n} {kind}" for kind, n in tally.items() if n)
     lines = [f"CORS policy differs from {lockfile} ({shown})"]
@@ -157,6 +166,7 @@ def pytest_runtest_call(item: pytest.Item):
 
 
 def observed_policies(records: List[Dict[str, Any]]) -> Policies:
+    """What this run observed, in the lockfile's layout."""
     policies: Policies = {}
     for record in records:
         for case in record["cases"]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any, Dict, List, Sequence
 
-from pytest_cors.report.matrix import has_changes, Cell, endpoints, header, rows
+from pytest_cors.report.matrix import Cell, endpoints, has_changes, header, rows
 from pytest_cors.report.run_report import RunReport
 
 STYLE = """
@@ -63,6 +63,7 @@ def _record(record: Dict[str, Any]) -> str:
 
 
 def render_html(report: RunReport) -> str:
+    """The whole HTML report as one string."""
     counts = report.counts
     with_changes = has_changes(report.records)
     body: List[str] = [

@@ -14,10 +14,12 @@ SCHEMA_ID = "https://pytest-cors.dev/schema/cors-report-1.json"
 
 def schema() -> Dict[str, Any]:
     """The report's JSON Schema (draft 2020-12), as shipped in the package."""
-    return json.loads(resources.files("pytest_cors.report").joinpath(SCHEMA_FILE).read_text(encoding="utf-8"))
+    loaded: Dict[str, Any] = json.loads(resources.files("pytest_cors.report").joinpath(SCHEMA_FILE).read_text(encoding="utf-8"))
+    return loaded
 
 
 def report_data(report: RunReport) -> Dict[str, Any]:
+    """The report as JSON-ready data (records without their internal sort key)."""
     lockfile = None
     if report.lockfile is not None:
         lockfile = {
@@ -38,4 +40,5 @@ def report_data(report: RunReport) -> Dict[str, Any]:
 
 
 def render_json(report: RunReport) -> str:
+    """The JSON report's text (indented, stable key order)."""
     return json.dumps(report_data(report), indent=2, sort_keys=False, ensure_ascii=False) + "\n"

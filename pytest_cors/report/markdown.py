@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import List, Sequence
 
-from pytest_cors.report.matrix import has_changes, Cell, endpoints, header, rows
+from pytest_cors.report.matrix import Cell, endpoints, has_changes, header, rows
 from pytest_cors.report.run_report import RunReport
 
 MARKS = {"good": "✅ ", "bad": "❌ ", "warn": "⚠️ "}
@@ -27,6 +27,7 @@ def _table(head: Sequence[str], table: Sequence[Sequence[Cell]]) -> List[str]:
 
 
 def render_markdown(report: RunReport) -> str:
+    """The Markdown summary: counts, lockfile changes, failing endpoints."""
     counts = report.counts
     failing = counts["endpoints_failing"]
     title = "all endpoints pass" if not failing else f"{failing} of {counts['endpoints']} endpoints failing"

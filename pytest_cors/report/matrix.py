@@ -29,8 +29,12 @@ class Endpoint:
 
     @property
     def failing(self) -> bool:
+        """Whether the endpoint needs attention: a broken case, a failing finding or a failed item.
+
+        A lockfile difference fails its item, except with --cors-snapshot-update (recorded instead).
+        """
         return (
-            any(not c["passed"] or c["snapshot"] for c in self.cases)
+            any(not c["passed"] for c in self.cases)
             or any(f["failing"] for f in self.findings)
             or any(o in ("failed", "error") for o in self.outcomes)
         )
@@ -79,6 +83,7 @@ def _finding_text(findings: Sequence[Record]) -> Cell:
 
 
 def header(browsers: Sequence[str], with_changes: bool) -> List[str]:
+    """Column titles of the matrix, browsers in the selected order."""
     return ["origin", "method", "expected", *browsers, "max-age", "audit"] + (["lockfile"] if with_changes else [])
 
 
@@ -102,7 +107,7 @@ def rows(endpoint: Endpoint, browsers: Sequence[str], with_changes: bool) -> Lis
     for origin in sorted(o for o in by_origin if o not in case_origins):
         for finding in by_origin[origin]:
             by_probe.setdefault(finding["probe"], []).append(finding)
-    for probe, findings in by_probe.items():  # one row per probe, however many attacker origins it tried
+    for findings in by_probe.values():  # one row per probe, however many attacker origins it tried
         origins = sorted({f["origin"] or "(no origin)" for f in findings})
         shown = origins[0] + (f" (+{len(origins) - 1})" if len(origins) > 1 else "")
         row = [(shown, ""), ("probe", ""), ("-", "")] + [("-", "")] * len(browsers)

@@ -34,6 +34,7 @@ def _headers(pairs: Iterable[Any], redactor: Redactor, secrets: Sequence[str]) -
 
 
 def exchange_record(exchange: Exchange, redactor: Redactor, secrets: Sequence[str] = ()) -> Record:
+    """One request and its response as data, secret values redacted."""
     request, response = exchange.request, exchange.response
     return {
         "kind": exchange.kind,
@@ -82,6 +83,7 @@ def case_record(result: CaseResult, owner: str, redactor: Redactor, changes: Seq
 
 
 def finding_record(finding: Finding, owner: str, redactor: Redactor, threshold: str) -> Record:
+    """One audit finding as data; ``failing`` says whether it reached the severity threshold."""
     return {
         "probe": finding.probe,
         "severity": finding.severity,
@@ -95,4 +97,5 @@ def finding_record(finding: Finding, owner: str, redactor: Redactor, threshold: 
 
 
 def item_record(nodeid: str, outcome: str, message: str, cases: List[Record], findings: List[Record]) -> Record:
+    """The record of one item (see the module docstring)."""
     return {"nodeid": nodeid, "outcome": outcome, "message": message, "cases": cases, "findings": findings}

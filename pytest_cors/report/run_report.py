@@ -24,6 +24,8 @@ class ReportPathError(ValueError):
 
 @dataclass(frozen=True)
 class LockfileSummary:
+    """What the lockfile part of every report shows."""
+
     path: str
     mode: str  # "compare" or "update"
     written: bool
@@ -33,19 +35,24 @@ class LockfileSummary:
 
 @dataclass(frozen=True)
 class RunReport:
+    """The finished run as every report format reads it."""
+
     records: Tuple[Record, ...]
     browsers: Tuple[str, ...]
     lockfile: Optional[LockfileSummary] = None
 
     @property
     def counts(self) -> Dict[str, int]:
+        """The summary counts (cases, endpoints, findings, changes, stale entries)."""
         return summary(self.records, len(self.lockfile.stale) if self.lockfile else 0)
 
     def failing_names(self) -> List[str]:
+        """Names of failing endpoints, in collection order."""
         return [e.name for e in endpoints(self.records) if e.failing]
 
 
 def report_format(path: str) -> str:
+    """The format a report path asks for; a clear error for an unknown suffix."""
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
         raise ReportPathError(
@@ -55,6 +62,7 @@ def report_format(path: str) -> str:
 
 
 def render(report: RunReport, fmt: str) -> str:
+    """The report's text in one format."""
     if fmt == "json":
         from pytest_cors.report.json_report import render_json
 
@@ -69,6 +77,7 @@ def render(report: RunReport, fmt: str) -> str:
 
 
 def write_reports(report: RunReport, paths: Sequence[Path]) -> None:
+    """Write every requested report (parent directories are created)."""
     for path in paths:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(render(report, report_format(str(path))), encoding="utf-8", newline="\n")

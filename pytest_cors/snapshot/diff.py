@@ -55,13 +55,16 @@ class Change:
     summary: str
 
     def line(self) -> str:
+        """The change as one line of a failure report."""
         return f"{self.kind.value:9}  {self.contract} [{self.case}]: {self.summary}"
 
     def to_dict(self) -> Dict[str, str]:
+        """Plain data for reports and xdist transport."""
         return {"kind": self.kind.value, "contract": self.contract, "case": self.case, "summary": self.summary}
 
     @classmethod
-    def from_dict(cls, data: Dict[str, str]) -> "Change":
+    def from_dict(cls, data: Dict[str, str]) -> Change:
+        """The inverse of :meth:`to_dict`."""
         return cls(ChangeKind(data["kind"]), data["contract"], data["case"], data["summary"])
 
 

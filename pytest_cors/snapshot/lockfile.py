@@ -46,6 +46,7 @@ def contract_label(owner: str, contract: str) -> str:
 
 
 def owner_file(owner: str) -> str:
+    """The file an owner lives in (a YAML file, or the test module of a node id)."""
     return owner.split("::", 1)[0]
 
 
@@ -93,6 +94,7 @@ def write_if_changed(path: Path, text: str) -> bool:
 
 
 def entries(policies: Policies) -> Iterator[Tuple[str, str, str, PolicyEntry]]:
+    """Every (owner, contract, case, entry), sorted."""
     for owner in sorted(policies):
         for contract in sorted(policies[owner]):
             for case in sorted(policies[owner][contract]):
@@ -117,10 +119,12 @@ class StaleEntry:
     reason: str
 
     def line(self) -> str:
+        """The stale entry as one line of the end-of-run summary."""
         what = contract_label(self.owner, self.contract) if self.contract else self.owner
         return f"{what}{f' [{self.case}]' if self.case else ''}: {self.reason}"
 
     def to_dict(self) -> Dict[str, str]:
+        """Plain data for reports."""
         return {"owner": self.owner, "contract": self.contract, "case": self.case, "reason": self.reason}
 
 
@@ -185,4 +189,5 @@ def updated(policies: Policies, observed: Policies, stale: List[StaleEntry]) -> 
 
 
 def lookup(policies: Policies, owner: str, contract: str, case: str) -> Optional[PolicyEntry]:
+    """The lockfile entry of one case, or None when it was never recorded."""
     return policies.get(owner, {}).get(contract, {}).get(case)

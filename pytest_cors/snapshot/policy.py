@@ -86,11 +86,13 @@ def observed_policy(result: CaseResult) -> PolicyEntry:
 
 
 def entry_headers(entry: PolicyEntry, kind: str) -> Optional[Dict[str, object]]:
+    """The recorded headers of one exchange kind, or None when that exchange was not made."""
     value = entry.get(kind)
     return dict(value) if isinstance(value, dict) else None
 
 
 def entry_browsers(entry: PolicyEntry) -> Dict[str, str]:
+    """Each browser's recorded decision."""
     value = entry.get("browsers")
     return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
