@@ -138,7 +138,7 @@ def make_record(item: pytest.Item) -> Optional[Dict[str, Any]]:
     if not cases and not findings and not isinstance(item, YamlContractItem):
         return None
     reports = item.stash.get(PHASES_KEY, [])
-    record = item_record(item.nodeid, _outcome(reports), run.redactor.urls(_message(reports)), cases, findings)
+    record = item_record(item.nodeid, _outcome(reports), run.redactor.text(_message(reports)), cases, findings)
     record["order"] = config.stash.get(ORDER_KEY, {}).get(item.nodeid, -1)
     return record
 

@@ -23,7 +23,9 @@ Record = Dict[str, Any]
 
 
 def _secrets(result: CaseResult, redactor: Redactor) -> List[str]:
-    values = [value for name, value in result.case.contract.request_headers if redactor.is_secret(name)]
+    contract = result.case.contract
+    values = [value for name, value in contract.request_headers if redactor.is_secret(name)]
+    values += [cookie.value for cookie in contract.cookies]
     for exchange in result.exchanges:
         values += [value for name, value in exchange.request.headers if redactor.is_secret(name)]
     return values
@@ -88,7 +90,7 @@ def finding_record(finding: Finding, owner: str, redactor: Redactor, threshold: 
         "probe": finding.probe,
         "severity": finding.severity,
         "failing": at_or_above(finding.severity, threshold),
-        "summary": redactor.urls(finding.summary),
+        "summary": redactor.text(finding.summary),
         "origin": finding.origin or "",
         "contract": finding.contract,
         "contract_id": contract_label(owner, finding.contract) if finding.contract else "",

@@ -119,3 +119,18 @@ def test_ini_cors_report_writes_relative_to_the_rootdir(project):
     project.run().assert_outcomes(passed=6)
     assert (project.pytester.path / "reports" / "cors.json").exists()
     assert (project.pytester.path / "reports" / "cors.md").exists()
+
+
+def test_environment_secrets_stay_out_of_every_report(project, monkeypatch):
+    monkeypatch.setenv("CORS_TEST_API_KEY", "env-s3cr3t-key")
+    project.app({**BASE_POLICY, "headers": "X-Api-Key", "expose": "X-Api-Key"})
+    project.pytester.makefile(
+        ".yaml",
+        cors_api="contracts:\n  - name: keyed\n    path: /api/keyed\n    origins: [https://app.example.com]\n"
+        "    request_headers: {X-Api-Key: '${CORS_TEST_API_KEY}'}\n",
+    )
+    project.run(*REPORTS).assert_outcomes(passed=1)
+    for name in ("cors.json", "cors.md", "cors.html"):
+        text = (project.pytester.path / "out" / name).read_text(encoding="utf-8")
+        assert "env-s3cr3t-key" not in text, name
+    assert '"X-Api-Key",\n' in (project.pytester.path / "out" / "cors.json").read_text(encoding="utf-8")
