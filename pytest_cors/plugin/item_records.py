@@ -30,6 +30,10 @@ PHASES_KEY = pytest.StashKey[List[Any]]()
 ORDER_KEY = pytest.StashKey[Dict[str, int]]()
 INVENTORY_KEY = pytest.StashKey[Inventory]()
 SENT_KEY = pytest.StashKey[Set[str]]()
+#: Whether records carry exchanges (a .json or .html report) and full policies (a lockfile), per run.
+DETAIL_KEY = pytest.StashKey[bool]()
+POLICY_KEY = pytest.StashKey[bool]()
+DETAILED_SUFFIXES = (".json", ".html", ".htm")
 
 
 def owner_of(item: pytest.Item) -> str:
@@ -129,7 +133,11 @@ def make_record(item: pytest.Item) -> Optional[Dict[str, Any]]:
     for result in observed(item):
         label = contract_label(owner, result.case.contract.name)
         mine = [c for c in changes if c.case == case_key(result.case) and c.contract == label]
-        cases.append(case_record(result, owner, run.redactor, mine))
+        cases.append(
+            case_record(
+                result, owner, run.redactor, mine, detail=config.stash.get(DETAIL_KEY, True), policy=config.stash.get(POLICY_KEY, True)
+            )
+        )
     findings = [
         finding_record(f, owner, run.redactor, settings.audit_severity)
         for nodeid, f in config.stash.get(FINDINGS_KEY, [])
@@ -165,5 +173,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
-    """Observe the run's cases once the plugin's CorsRun exists."""
+    """Observe the run's cases once the plugin's CorsRun exists; decide how much records carry."""
     install_observer(config)
+    paths = list(config.getoption("cors_report", default=None) or []) + list(config.getini("cors_report") or [])
+    config.stash[DETAIL_KEY] = any(str(p).lower().endswith(DETAILED_SUFFIXES) for p in paths)

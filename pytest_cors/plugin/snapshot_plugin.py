@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional, Set
 import pytest
 
 from pytest_cors.errors import CorsContractFailure, CorsReportedError
-from pytest_cors.plugin.item_records import CHANGES_KEY, INVENTORY_KEY, build_inventory, observed, owner_of
+from pytest_cors.plugin.item_records import CHANGES_KEY, INVENTORY_KEY, POLICY_KEY, build_inventory, observed, owner_of
 from pytest_cors.snapshot.diff import Change, ChangeKind, compare, counts
 from pytest_cors.snapshot.lockfile import (
     Inventory,
@@ -106,7 +106,8 @@ def load_snapshot_settings(config: pytest.Config) -> SnapshotSettings:
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
     """Read the lockfile once per process; a broken one is a usage error."""
-    config.stash[SNAPSHOT_KEY] = load_snapshot_settings(config)
+    config.stash[SNAPSHOT_KEY] = snapshot = load_snapshot_settings(config)
+    config.stash[POLICY_KEY] = snapshot.active
 
 
 def get_snapshot(config: pytest.Config) -> SnapshotSettings:

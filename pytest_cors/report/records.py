@@ -17,7 +17,7 @@ from pytest_cors.check.case import CaseResult
 from pytest_cors.report.redaction import Redactor
 from pytest_cors.snapshot.diff import Change
 from pytest_cors.snapshot.lockfile import contract_label
-from pytest_cors.snapshot.policy import ALLOWED, BLOCKED, case_key, observed_policy
+from pytest_cors.snapshot.policy import ALLOWED, BLOCKED, case_key, observed_policy, preflight_max_age
 
 Record = Dict[str, Any]
 
@@ -54,8 +54,15 @@ def exchange_record(exchange: Exchange, redactor: Redactor, secrets: Sequence[st
     }
 
 
-def case_record(result: CaseResult, owner: str, redactor: Redactor, changes: Sequence[Change] = ()) -> Record:
-    """A checked contract case: expectation, per-browser verdict, exchanges, normalised policy, snapshot change."""
+def case_record(
+    result: CaseResult, owner: str, redactor: Redactor, changes: Sequence[Change] = (), *, detail: bool = True, policy: bool = True
+) -> Record:
+    """A checked contract case: expectation, per-browser verdict, exchanges, normalised policy, snapshot change.
+
+    Redacting every exchange costs about as much as checking the case, so ``detail=False`` (no
+    .json/.html report asked for) leaves exchanges and console messages out, and ``policy=False``
+    (no lockfile either) keeps only the preflight's Max-Age the matrix shows.
+    """
     case = result.case
     secrets = _secrets(result, redactor)
     return {
@@ -74,12 +81,12 @@ def case_record(result: CaseResult, owner: str, redactor: Redactor, changes: Seq
             v.profile: {
                 "verdict": ALLOWED if v.allowed else BLOCKED,
                 "reason": v.reason,
-                "message": redactor.text(v.message, secrets),
+                "message": redactor.text(v.message, secrets) if detail else "",
             }
             for v in result.verdicts
         },
-        "exchanges": [exchange_record(e, redactor, secrets) for e in result.exchanges],
-        "policy": observed_policy(result),
+        "exchanges": [exchange_record(e, redactor, secrets) for e in result.exchanges] if detail else [],
+        "policy": observed_policy(result) if policy or detail else preflight_max_age(result),
         "snapshot": [c.to_dict() for c in changes],
     }
 

@@ -85,6 +85,15 @@ def observed_policy(result: CaseResult) -> PolicyEntry:
     return entry
 
 
+def preflight_max_age(result: CaseResult) -> PolicyEntry:
+    """Only the preflight's Max-Age, in the entry's shape: what the matrix shows when no lockfile is used."""
+    preflight = _first(result.exchanges, "preflight")
+    if preflight is None:
+        return {}
+    value = normalise_header(ACMA, preflight.response.header_lines(ACMA))
+    return {"preflight": {} if value is None else {ACMA.lower(): value}}
+
+
 def entry_headers(entry: PolicyEntry, kind: str) -> Optional[Dict[str, object]]:
     """The recorded headers of one exchange kind, or None when that exchange was not made."""
     value = entry.get(kind)
