@@ -62,7 +62,6 @@ def render_markdown(report: RunReport) -> str:
         for endpoint in failing_endpoints:
             lines += ["", f"#### `{endpoint.contract_id}` `{endpoint.path}`", ""]
             lines += _table(header(report.browsers, with_changes), rows(endpoint, report.browsers, with_changes))
-            for case in endpoint.cases:
-                for problem in case["problems"]:
-                    lines.append(f"- {case['case']}: {_escape(problem['summary'])}")
+            problems = [f"- {c['case']}: {_escape(p['summary'])}" for c in endpoint.cases for p in c["problems"]]
+            lines += [""] + problems if problems else []
     return "\n".join(lines) + "\n"
