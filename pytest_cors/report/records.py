@@ -69,7 +69,7 @@ def case_record(
         "contract": case.contract.name,
         "contract_id": contract_label(owner, case.contract.name),
         "owner": owner,
-        "path": case.contract.path,
+        "path": redactor.text(case.contract.path, secrets),
         "url": redactor.text(redactor.url(result.url), secrets),
         "case": case_key(case),
         "origin": case.origin,
