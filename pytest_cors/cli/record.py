@@ -162,7 +162,8 @@ def _header(args: argparse.Namespace, transport: Transport, profiles: Sequence[s
         "REVIEW BEFORE COMMITTING: this file states what the server does TODAY, not what it should do.",
         "Comments say where each value came from and what was refused; '!!!' marks accepted audit findings.",
         "Then commit it, run it with `pytest`, and lock the observed policy with `pytest --cors-snapshot-update`.",
-    ]
+    ] + ([f"The app was driven as {args.app_interface.upper()}: run pytest with --cors-app-interface {args.app_interface}."]
+         if args.app and args.app_interface != "auto" else [])
 
 
 def _check_written(text: str, name: str, recorded: Sequence[RecordedEndpoint]) -> None:

@@ -60,6 +60,8 @@ class RecordedContract:
     deny_comments: Dict[str, str] = field(default_factory=dict)
     findings: Tuple[Finding, ...] = ()
     contract: Optional[CorsContract] = None
+    #: The origins seen allowed, kept when ``origins: ["*"]`` is claimed (restored if the claim does not hold).
+    listed: Tuple[str, ...] = ()
 
     @property
     def skipped(self) -> Tuple[str, ...]:
@@ -109,6 +111,7 @@ def _public_in_fact(recorded: RecordedContract, check: CheckCase) -> None:
         return
     contract = parse(data)
     if all(check(ContractCase(contract, ATTACKER_ORIGIN, method, True)).passed for method in contract.methods):
+        recorded.listed = tuple(data["origins"])
         data["origins"] = ["*"]
         recorded.notes.append(
             f"origins: ['*'] because any origin (e.g. {ATTACKER_ORIGIN}) can read this endpoint today without "
@@ -145,11 +148,15 @@ def _add_deny(recorded: RecordedContract, cells: Sequence[Cell], settings: Recor
         data["deny_origins"] = deny
 
 
-def _fix(data: Dict[str, Any], result_case: ContractCase, kinds: Sequence[str], notes: List[str]) -> None:
-    """Drop from ``data`` what the judge says does not hold today."""
+def _fix(recorded: RecordedContract, result_case: ContractCase, kinds: Sequence[str]) -> None:
+    """Drop from the contract data what the judge says does not hold today."""
+    data, notes = recorded.data, recorded.notes
     origin = result_case.origin
     for kind in kinds:
-        if kind == "blocked" and origin in data.get("origins", ()):
+        if kind == "blocked" and data.get("origins") == ["*"] and recorded.listed:
+            data["origins"] = list(recorded.listed)
+            notes.append(f"not recorded as public: {origin} (any origin) is blocked when checked as a whole contract")
+        elif kind == "blocked" and origin in data.get("origins", ()):
             data["origins"].remove(origin)
             notes.append(f"{origin} dropped from origins: blocked when checked as a whole contract")
         elif kind == "allowed" and origin in data.get("deny_origins", ()):
@@ -179,7 +186,7 @@ def verify(recorded: RecordedContract, check: CheckCase) -> Optional[CorsContrac
         if not failing:
             return contract
         for case, result in failing:
-            _fix(data, case, [p.kind for p in result.problems], recorded.notes)
+            _fix(recorded, case, [p.kind for p in result.problems])
     recorded.notes.append("could not be verified: the server answered differently on every check (unstable policy?)")
     return None
 

@@ -85,3 +85,14 @@ def make_starlette_shop(origins=TRUSTED) -> Any:
 
 starlette_shop = make_starlette_shop()
 starlette_shop_origin_removed = make_starlette_shop(TRUSTED[:1])
+
+
+@Request.application
+def denylist(request: Request) -> Response:
+    """Reflects every Origin except those under pytest-cors.test: public-looking, but not public."""
+    response = Response("[]", content_type="application/json")
+    origin = request.headers.get("Origin", "")
+    if origin and not origin.endswith(".pytest-cors.test"):
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Vary"] = "Origin"
+    return response

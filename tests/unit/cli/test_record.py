@@ -236,3 +236,16 @@ def test_asgi_app_is_recorded_through_the_same_target_resolution(record, pyteste
     removed = pytester.runpytest(*QUIET, "--cors-app", f"{APP}:starlette_shop_origin_removed")
     assert removed.ret == 1
     removed.stdout.fnmatch_lines(["*FAILED*GET-https://admin.example.com*"])
+
+
+def test_public_claim_is_withdrawn_when_another_origin_is_blocked(record, pytester):
+    code, out, err = record("--app", f"{APP}:denylist", "--app-interface", "wsgi", "--path", "/api/users",
+                            "--origin", "https://app.example.com")
+    assert code == 0, err
+    text = (pytester.path / "cors_api.yaml").read_text()
+    contract = yaml.safe_load(text)["contracts"][0]
+    assert contract["origins"] == ["https://app.example.com"]
+    assert "not recorded as public: https://any-origin.pytest-cors.test (any origin) is blocked" in text
+    assert "# !!! HIGH reflect-any-origin" in text  # what it does allow is reported, and accepted only loudly
+    assert "run pytest with --cors-app-interface wsgi" in text
+    assert pytester.runpytest(*QUIET, "--cors-app-interface", "wsgi").ret == 0
