@@ -74,6 +74,8 @@ class CaseResult:
     problems: Tuple[Problem, ...]
     notes: Tuple[str, ...] = ()
     spec_warning: Optional[str] = None
+    #: The target in words for failure reports, e.g. "ASGI app app.main:app served as http://testserver".
+    target: str = ""
 
     @property
     def passed(self) -> bool:

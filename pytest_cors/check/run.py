@@ -191,6 +191,8 @@ class CorsRun:
             raise CorsNetworkError(format_transport_error(error, self.redactor, in_process_label(transport))) from None
         if result.actual_withheld:
             self.withheld.append(f"{case.method} {self.redactor.url(result.url)} ({case.contract.name})")
+        if not result.passed:  # only a failure report names the target (WSGI / ASGI app or live URL)
+            result = dataclasses.replace(result, target=transport.describe())
         for observer in self.case_observers:
             observer(result)
         return result
@@ -299,6 +301,7 @@ class CheckResult:
         case = self.result.case
         deny_case = ContractCase(case.contract, case.origin, case.method, False)
         judged = judge(deny_case, self._fetch, self._sender, self.result.verdicts, self._run.profiles)
+        judged = dataclasses.replace(judged, target=self.result.target)
         if not judged.passed:
             raise CorsContractFailure(format_case_failure(judged, self._run.redactor))
         return self
@@ -370,7 +373,7 @@ class CorsChecker:
             result = judge(case, fetch, sender, verdicts, self._run.profiles)
         except TransportError as error:
             raise CorsNetworkError(format_transport_error(error, self._run.redactor, in_process_label(transport))) from None
-        return CheckResult(result, self._run, fetch, sender)
+        return CheckResult(dataclasses.replace(result, target=transport.describe()), self._run, fetch, sender)
 
     def check_contract(self, **contract: Any) -> List[CaseResult]:
         """Check a whole contract (same keys as the marker); raises CorsContractFailure on violation."""

@@ -252,8 +252,11 @@ def format_case_failure(result: CaseResult, redactor: Redactor = Redactor(), *, 
     for note in result.notes:
         lines.append("")
         lines.append(f"Note: {note}")
-    if contract.where:
+    if contract.where or result.target:
         lines.append("")
+    if result.target:
+        lines.append(f"Target:   {result.target}")
+    if contract.where:
         lines.append(f"Contract: {contract.where}")
     text = "\n".join(lines)
     secrets = [val for name, val in contract.request_headers if redactor.is_secret(name)]

@@ -62,6 +62,18 @@ def test_an_asgi_app_breaking_its_contract_fails_with_a_verdict(pytester):
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*DELETE*", "*Access-Control-Allow-Methods*"])
     result.stdout.fnmatch_lines(["*allow_methods=*"])  # the Starlette hint names the real fix
+    result.stdout.fnmatch_lines(["Target:   ASGI app fastapi.applications.FastAPI instance served as http://testserver",
+                                 "Contract: test_marked.py::test_api: @pytest.mark.cors"], consecutive=True)
+
+
+def test_a_failure_report_names_the_app_given_as_module_attribute(pytester):
+    pytester.makepyfile(asgiapp=APP_SOURCE, test_fixture="""
+def test_checks(cors):
+    cors.check("/api", origin="https://evil.example.net").assert_allowed()
+""")
+    result = run(pytester, "--cors-app", "asgiapp:fastapi_app")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["Target:   ASGI app asgiapp:fastapi_app served as http://testserver"])
 
 
 @pytest.mark.parametrize("how", ["option", "ini"])

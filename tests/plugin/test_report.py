@@ -53,6 +53,7 @@ FULL_REPORT = [
     "    Vary                                                       Origin",
     "    preflight cached: Chrome 600 s, Firefox 600 s, Safari 600 s (Access-Control-Max-Age '600')",
     "",
+    "Target:   WSGI app * served as http://testserver",
     "Contract: test_users.py::test_users: @pytest.mark.cors",
     "=* short test summary info =*",
     "FAILED test_users.py::test_users - CORS contract 'test_users' violated: PUT *",
@@ -97,11 +98,11 @@ def test_report_is_the_same_in_yaml(project):
     )
     result = project.run()
     result.assert_outcomes(failed=1)
-    body = [line.replace("test_users", "users") for line in FULL_REPORT[1:-3]]
+    body = [line.replace("test_users", "users") for line in FULL_REPORT[1:-4]]
     result.stdout.fnmatch_lines(
         ["*_ cors: users[[]PUT-https://app.example.com[]] _*"]
         + body
-        + ["Contract: cors_api.yaml:2:5", "=* short test summary info =*"],
+        + ["Target:   WSGI app * served as http://testserver", "Contract: cors_api.yaml:2:5", "=* short test summary info =*"],
         consecutive=True,
     )
 
@@ -129,6 +130,7 @@ def test_an_allowed_request_that_breaks_vary_shows_the_actual_exchange(project):
             "    Access-Control-Allow-Origin  https://app.example.com or *        https://app.example.com",
             "    Vary                         includes Origin (unless ACAO is *)  (missing)",
             "",
+            "Target:   WSGI app * served as http://testserver",
             "Contract: test_a.py::test_a: @pytest.mark.cors",
         ],
         consecutive=True,
