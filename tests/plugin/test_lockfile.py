@@ -177,3 +177,21 @@ def test_ini_cors_snapshot_moves_the_lockfile(project):
     project.run(UPDATE).assert_outcomes(passed=6)
     assert (project.pytester.path / "ci" / "cors-policy.lock.yaml").exists()
     assert not (project.pytester.path / "cors.lock.yaml").exists()
+
+
+FIXTURE_TEST = """
+def test_fixture(cors):
+    cors.check_contract(name="fixture-made", path="/api/fixture", origins=["https://app.example.com"], methods=["GET"])
+"""
+
+
+def test_contracts_of_the_cors_fixture_are_locked_and_go_stale_when_no_longer_checked(project):
+    make_project(project)
+    project.pytester.makepyfile(test_fixture=FIXTURE_TEST)
+    project.run(UPDATE).assert_outcomes(passed=7)
+    assert list(lockfile(project)["policies"]["test_fixture.py::test_fixture"]) == ["fixture-made"]
+    project.pytester.makepyfile(test_fixture="def test_fixture(cors):\n    pass\n")
+    result = project.run()
+    result.stdout.fnmatch_lines(["  stale  test_fixture.py::test_fixture::fixture-made: the contract no longer exists"])
+    deselected = project.run("-k", "not test_fixture")  # a test that did not run may still check it
+    assert "  stale  " not in deselected.stdout.str()
