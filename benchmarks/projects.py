@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Iterator, Tuple
 
 HERE = Path(__file__).resolve().parent
 #: Contracts (or parametrized cases) per generated file, as a real suite would split them.
@@ -123,7 +124,7 @@ def _fresh(root: Path) -> Path:
     return root
 
 
-def _chunks(count: int):
+def _chunks(count: int) -> Iterator[Tuple[int, int, int]]:
     for start in range(0, count, PER_FILE):
         yield start // PER_FILE, start, min(count, start + PER_FILE)
 

@@ -191,13 +191,15 @@ def scaling(work: Path, repetitions: int, report: Report, at_n: Dict[str, Median
 
 
 def asgi_comparison(report: Report) -> None:
-    script = HERE / "asgi_vs_wsgi.py"
-    if not script.exists():
+    """Issue 9's figure, from benchmarks/asgi_vs_wsgi.py when it is there (one process, engine-level)."""
+    if not (HERE / "asgi_vs_wsgi.py").exists():
         return
-    report.say("ASGI vs WSGI transport (benchmarks/asgi_vs_wsgi.py):")
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
-    for line in (done.stdout + (done.stderr if done.returncode else "")).strip().splitlines():
-        report.say(f"  {line}")
+    from asgi_vs_wsgi import TARGET, measure_asgi_vs_wsgi
+
+    wall, cpu, lines = measure_asgi_vs_wsgi()
+    for line in lines:
+        report.say(line)
+    report.target("ASGI check / WSGI check (issue 9)", f"<= {TARGET:.2f}x", lambda r: r <= TARGET, wall, cpu)
 
 
 SCENARIOS = ("in-process", "audit", "live", "collection", "scaling", "asgi")
