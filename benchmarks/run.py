@@ -231,6 +231,9 @@ def write_results(path: Path, report: Report, machine: List[str], started: float
         "```",
         "",
     ]
+    notes = HERE / "notes.md"  # hand-written analysis, kept beside the figures it explains
+    if notes.exists():
+        text += [notes.read_text().rstrip(), ""]
     path.write_text("\n".join(text))
 
 
