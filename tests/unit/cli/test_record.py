@@ -249,3 +249,15 @@ def test_public_claim_is_withdrawn_when_another_origin_is_blocked(record, pytest
     assert "# !!! HIGH reflect-any-origin" in text  # what it does allow is reported, and accepted only loudly
     assert "run pytest with --cors-app-interface wsgi" in text
     assert pytester.runpytest(*QUIET, "--cors-app-interface", "wsgi").ret == 0
+
+
+def test_record_review_commit_then_lock(record, pytester):
+    """The README's adoption path: record, run, lock; a later loosening fails though the contracts still hold."""
+    code, _, err = record("--app", f"{APP}:shop", "--path", "/api/users", *shop_args())
+    assert code == 0, err
+    assert pytester.runpytest(*QUIET, "--cors-snapshot-update").ret == 0
+    assert (pytester.path / "cors.lock.yaml").exists()
+    assert pytester.runpytest(*QUIET).ret == 0
+    loosened = pytester.runpytest(*QUIET, "--cors-app", f"{APP}:shop_more_exposed")
+    assert loosened.ret == 1
+    assert "loosened" in loosened.stdout.str() and "x-request-id" in loosened.stdout.str().lower()
