@@ -18,13 +18,15 @@ autouse helpers act on any test that requests one of those names.
 """
 
 import pytest
+import requests  # noqa: F401
+import werkzeug.test  # noqa: F401
 import yaml  # noqa: F401
 from hypothesis import HealthCheck, settings
 
-# The plugin imports PyYAML only when it collects a contract file. Import it here, before any
-# pytester run: pytester drops modules first imported inside an in-process run, and a second
-# import of PyYAML would pair the libyaml extension (which keeps the first import's node
-# classes) with new classes, so tags would no longer resolve.
+# The plugin imports PyYAML, requests and werkzeug only when a contract file or a target needs
+# them. Import them here, before any pytester run: pytester drops modules first imported inside
+# an in-process run, and a second import pairs compiled extensions (libyaml keeps the first
+# import's node classes) with new module objects.
 
 settings.register_profile(
     "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True

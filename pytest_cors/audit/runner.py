@@ -32,9 +32,10 @@ from pytest_cors.audit.origin_probes import run_origin_probe
 from pytest_cors.browser.exchange import HttpRequest, HttpResponse
 from pytest_cors.browser.origins import NULL_ORIGIN, same_origin
 from pytest_cors.check.case import CaseResult
-from pytest_cors.check.run import CorsRun, format_transport_error
+from pytest_cors.check.run import CorsRun
 from pytest_cors.contract.model import ContractCase, CorsContract
 from pytest_cors.errors import CorsNetworkError
+from pytest_cors.report.faults import format_transport_error
 from pytest_cors.transport import Transport, TransportError
 
 

@@ -79,6 +79,9 @@ class HttpResponse:
     status: int
     headers: HeaderPairs = ()
     reason: str = ""
+    #: Why the body could not be read to its end (cut short before its Content-Length, a broken chunk);
+    #: fetch() still resolves with the headers, but reading the body then fails in the page.
+    body_error: Optional[str] = None
 
     def header_lines(self, name: str) -> list[str]:
         """Every line of a header, in arrival order."""

@@ -12,6 +12,7 @@ from typing import Optional
 from urllib.parse import urlsplit, urlunsplit
 
 from pytest_cors.browser import rules as v
+from pytest_cors.browser.profiles import MessageStyle
 
 _FETCH_TRAILER = " Have the server send the header with a valid value."
 
@@ -167,18 +168,19 @@ def safari_message(failure: v.Failure, ctx: MessageContext, *, redirect_hop: boo
     return f"{reason}\nFetch API cannot load {ctx.url} due to access control checks."
 
 
-def console_message(style: str, failure: v.Failure, ctx: MessageContext, *, redirect_hop: bool = False) -> str:
-    """The console message of engine ``style`` (``chrome``, ``firefox``, ``safari``)."""
-    if style == "firefox":
+def console_message(style: MessageStyle, failure: v.Failure, ctx: MessageContext, *, redirect_hop: bool = False) -> str:
+    """The console message of engine ``style`` (a MessageStyle or its name; an unknown name is a ValueError)."""
+    style = MessageStyle(style)
+    if style is MessageStyle.FIREFOX:
         return firefox_message(failure, ctx)
-    if style == "safari":
+    if style is MessageStyle.SAFARI:
         return safari_message(failure, ctx, redirect_hop=redirect_hop)
     return chrome_message(failure, ctx)
 
 
-def authorization_wildcard_warning(style: str, url: str) -> str:
+def authorization_wildcard_warning(style: MessageStyle, url: str) -> str:
     """The deprecation warning a browser prints when ``Authorization`` is allowed only through ``*``."""
-    if style == "firefox":
+    if MessageStyle(style) is MessageStyle.FIREFOX:
         return (
             "Cross-Origin Request Warning: The Same Origin Policy will disallow reading the remote "
             f"resource at {url} soon. (Reason: When the `Access-Control-Allow-Headers` is `*`, the "

@@ -24,6 +24,38 @@ class ThirdPartyCookies(Enum):
     PARTITIONED = "partitioned"
 
 
+class MessageStyle(str, Enum):
+    """The engine whose console wording a profile prints (compares equal to its plain name)."""
+
+    CHROME = "chrome"
+    FIREFOX = "firefox"
+    SAFARI = "safari"
+
+
+class PreflightStep(str, Enum):
+    """One check of a preflight response; engines run them in different orders."""
+
+    REDIRECT = "redirect"
+    STATUS = "status"
+    CORS = "cors"
+    #: Both Allow lists parse (Chromium, WebKit check them together).
+    LISTS = "lists"
+    #: Access-Control-Allow-Methods parses and allows the method (Firefox checks them in one step).
+    METHOD_LIST = "method-list"
+    #: Access-Control-Allow-Headers parses (Firefox).
+    HEADERS_LIST = "headers-list"
+    METHOD = "method"
+    HEADERS = "headers"
+
+
+def _member(kind: type, value: object, field_name: str) -> Enum:
+    try:
+        return kind(value)  # type: ignore[no-any-return]
+    except ValueError:
+        choices = ", ".join(m.value for m in kind)  # type: ignore[attr-defined]
+        raise ValueError(f"BrowserProfile.{field_name}: unknown value {value!r} (one of: {choices})") from None
+
+
 @dataclass(frozen=True)
 class BrowserProfile:
     """How one engine decides, where engines differ.
@@ -35,9 +67,9 @@ class BrowserProfile:
     name: str
     display_name: str
     #: The engine whose console wording this profile prints.
-    message_style: str
-    #: Preflight checks in the engine's order ("redirect", "cors", "status", "lists", "method", "headers").
-    preflight_order: Tuple[str, ...]
+    message_style: MessageStyle
+    #: Preflight checks in the engine's order; an unknown step is an error, never a silent pass.
+    preflight_order: Tuple[PreflightStep, ...]
     #: Longest time a preflight result is cached, in seconds (``None``: no cap).
     max_age_cap: Optional[int]
     #: Cache time for an ``Access-Control-Max-Age`` that does not parse (``0``: not cached).
@@ -91,13 +123,19 @@ class BrowserProfile:
     #: Is the ``Partitioned`` attribute honoured (Chromium, Firefox) or ignored (WebKit 2.38)?
     supports_partitioned_cookies: bool = True
 
+    def __post_init__(self) -> None:
+        """Turn plain names into the vocabularies, refusing anything outside them."""
+        object.__setattr__(self, "message_style", _member(MessageStyle, self.message_style, "message_style"))
+        steps = tuple(_member(PreflightStep, step, "preflight_order") for step in self.preflight_order)
+        object.__setattr__(self, "preflight_order", steps)
+
 
 #: The Fetch standard itself; each browser below is written as its deviations from it.
 SPEC = BrowserProfile(
     name="spec",
     display_name="Fetch standard",
-    message_style="chrome",
-    preflight_order=("redirect", "cors", "status", "lists", "method", "headers"),
+    message_style=MessageStyle.CHROME,
+    preflight_order=(PreflightStep.REDIRECT, PreflightStep.CORS, PreflightStep.STATUS, PreflightStep.LISTS, PreflightStep.METHOD, PreflightStep.HEADERS),
     max_age_cap=None,
     max_age_invalid=5,
     max_age_accepts_sign=False,
@@ -134,8 +172,8 @@ FIREFOX = replace(
     SPEC,
     name="firefox",
     display_name="Firefox",
-    message_style="firefox",
-    preflight_order=("redirect", "cors", "status", "method-list", "headers-list", "headers"),
+    message_style=MessageStyle.FIREFOX,
+    preflight_order=(PreflightStep.REDIRECT, PreflightStep.CORS, PreflightStep.STATUS, PreflightStep.METHOD_LIST, PreflightStep.HEADERS_LIST, PreflightStep.HEADERS),
     max_age_cap=86400,
     max_age_invalid=0,
     authorization_covered_by_wildcard=True,
@@ -155,8 +193,8 @@ SAFARI = replace(
     SPEC,
     name="safari",
     display_name="Safari",
-    message_style="safari",
-    preflight_order=("status", "cors", "lists", "method", "headers"),
+    message_style=MessageStyle.SAFARI,
+    preflight_order=(PreflightStep.STATUS, PreflightStep.CORS, PreflightStep.LISTS, PreflightStep.METHOD, PreflightStep.HEADERS),
     max_age_cap=600,
     max_age_accepts_sign=True,
     authorization_covered_by_wildcard=True,

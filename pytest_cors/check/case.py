@@ -9,6 +9,7 @@ outcomes and reports.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from pytest_cors.browser.exchange import (
@@ -46,13 +47,40 @@ def is_withheld(request: HttpRequest, *, withhold_unsafe: bool) -> bool:
     return withhold_unsafe and request.method != "OPTIONS" and request.method.upper() not in SAFE_ACTUAL_METHODS
 
 
+class ProblemKind(str, Enum):
+    """The ways a case can break its contract (each compares equal to its plain name)."""
+
+    #: An origin the contract allows cannot read the response.
+    BLOCKED = "blocked"
+    #: An origin the contract denies can read the response.
+    ALLOWED = "allowed"
+    #: A header the contract exposes is sent but not exposed to JavaScript.
+    EXPOSE = "expose"
+    #: A header the contract exposes is listed in Access-Control-Expose-Headers but not sent: JS reads null.
+    EXPOSED_NOT_SENT = "exposed-not-sent"
+    MAX_AGE = "max-age"
+    VARY = "vary"
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One way a case broke its contract; ``kind`` is ``blocked``, ``allowed``, ``expose``, ``max-age`` or ``vary``."""
+    """One way a case broke its contract, in one line, and the profiles it happened in."""
 
-    kind: str
+    kind: ProblemKind
     summary: str
     profiles: Tuple[str, ...] = ()
+
+
+#: Whose console message a report shows first when several browsers block: Chromium's wording is what
+#: most users see, and the standard profile prints it too.
+CONSOLE_PREFERENCE = ("chrome", "spec")
+
+
+def console_verdict(verdicts: Sequence[BrowserVerdict]) -> Optional[BrowserVerdict]:
+    """The blocking verdict whose console message is shown first (the one place that chooses it)."""
+    blocking = [v for v in verdicts if not v.allowed]
+    preferred = (v for name in CONSOLE_PREFERENCE for v in blocking if v.profile == name)
+    return next(preferred, blocking[0] if blocking else None)
 
 
 def distinct_exchanges(verdicts: Sequence[BrowserVerdict]) -> Tuple[Exchange, ...]:
@@ -76,6 +104,9 @@ class CaseResult:
     spec_warning: Optional[str] = None
     #: The target in words for failure reports, e.g. "ASGI app app.main:app served as http://testserver".
     target: str = ""
+    #: What the page would trip over although the contract holds (a body cut short): shown as notes
+    #: in a failure report and as a warning of a passing test.
+    response_warnings: Tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -137,23 +168,37 @@ def contract_fetch(
     )
 
 
+def _expose_problems(header: str, credentials: bool, verdicts: Sequence[BrowserVerdict]) -> List[Problem]:
+    """Can the page read ``header``? Not exposed, or exposed but never sent (``headers.get()`` is null)."""
+    hidden: List[str] = []
+    missing: List[str] = []
+    for verdict in verdicts:
+        if verdict.actual is None or verdict.actual_withheld or header.lower() in verdict.readable_headers:
+            continue
+        exposed = header.lower() in exposed_header_names(verdict.actual.response, credentials)
+        (missing if exposed else hidden).append(verdict.profile)
+    problems = []
+    if hidden:
+        summary = f"JavaScript cannot read response header {header!r} (it is not exposed)"
+        problems.append(Problem(ProblemKind.EXPOSE, summary, tuple(hidden)))
+    if missing:
+        summary = (
+            f"response header {header!r} is exposed but not sent: Access-Control-Expose-Headers lists it, "
+            f"the response has no {header} header, so JavaScript reads null"
+        )
+        problems.append(Problem(ProblemKind.EXPOSED_NOT_SENT, summary, tuple(missing)))
+    return problems
+
+
 def _allow_problems(contract: CorsContract, verdicts: Sequence[BrowserVerdict]) -> List[Problem]:
     problems: List[Problem] = []
     blocked = [v for v in verdicts if not v.allowed]
     if blocked:
         names = tuple(v.profile for v in blocked)
-        problems.append(Problem("blocked", f"blocked by {display_names(names)}", names))
+        problems.append(Problem(ProblemKind.BLOCKED, f"blocked by {display_names(names)}", names))
         return problems
     for header in contract.expose_headers:
-        hidden = tuple(
-            v.profile
-            for v in verdicts
-            if v.actual is not None
-            and not v.actual_withheld
-            and header.lower() not in exposed_header_names(v.actual.response, contract.credentials)
-        )
-        if hidden:
-            problems.append(Problem("expose", f"JavaScript cannot read response header {header!r} (it is not exposed)", hidden))
+        problems += _expose_problems(header, contract.credentials, verdicts)
     first = verdicts[0]
     if contract.max_age is not None and first.preflight is not None:
         declared = parse_max_age(first.preflight.response.header_lines(ACMA))
@@ -161,7 +206,7 @@ def _allow_problems(contract: CorsContract, verdicts: Sequence[BrowserVerdict]) 
             shown = first.preflight.response.header(ACMA)
             problems.append(
                 Problem(
-                    "max-age",
+                    ProblemKind.MAX_AGE,
                     f"Access-Control-Max-Age is {shown!r}, expected {contract.max_age.describe()}"
                     if shown is not None
                     else f"Access-Control-Max-Age is missing, expected {contract.max_age.describe()}",
@@ -173,7 +218,7 @@ def _allow_problems(contract: CorsContract, verdicts: Sequence[BrowserVerdict]) 
         if acao is not None and acao.strip() != "*" and not vary_lists_origin(actual.response):
             problems.append(
                 Problem(
-                    "vary",
+                    ProblemKind.VARY,
                     f"the response allows {acao.strip()!r} but its Vary header does not list Origin "
                     "(a shared cache can serve this origin's answer to another)",
                 )
@@ -228,7 +273,7 @@ def judge(
         if allowed:
             problems.append(
                 Problem(
-                    "allowed",
+                    ProblemKind.ALLOWED,
                     f"origin {case.origin} can read the response in {display_names(allowed)}, "
                     "but the contract says it must be blocked",
                     allowed,
@@ -237,7 +282,7 @@ def judge(
         elif any(v.actual_withheld and v.allowed for v in verdicts):
             problems.append(
                 Problem(
-                    "allowed",
+                    ProblemKind.ALLOWED,
                     f"the preflight allows origin {case.origin}, which the contract says must be blocked "
                     "(the actual request was not sent: pass --cors-send-unsafe to send it)",
                     tuple(v.profile for v in verdicts if v.allowed),
@@ -248,7 +293,25 @@ def judge(
             f"the actual {case.method} request was not sent to the live URL (it could change data); "
             "only the preflight was checked. Pass --cors-send-unsafe to send it."
         )
-    return CaseResult(case, fetch.url, verdicts, tuple(problems), tuple(notes), spec_warning)
+    body_notes = truncated_body_notes(case, verdicts)
+    return CaseResult(
+        case, fetch.url, verdicts, tuple(problems), tuple(notes), spec_warning, response_warnings=body_notes
+    )
+
+
+def truncated_body_notes(case: ContractCase, verdicts: Sequence[BrowserVerdict]) -> Tuple[str, ...]:
+    """A note per actual response whose body broke off: fetch() resolves, reading the body fails.
+
+    No contract key says whether the page reads the body, so every case whose actual request
+    was made gets the note (a warning when it passes); a browser-level verdict does not change.
+    """
+    return tuple(
+        f"{case.contract.name} [{case.id}]: the actual response to {exchange.request.method} {exchange.request.url} "
+        f"is broken: {exchange.response.body_error}. fetch() resolves with the headers, but reading the body "
+        "(response.json(), .text()) fails in the page with a TypeError (a network error)"
+        for exchange in distinct_exchanges(verdicts)
+        if exchange.kind == "actual" and exchange.response.body_error
+    )
 
 
 def check_case(

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from pytest_cors.browser.cookies import Cookie, merge_cookies
 from pytest_cors.browser.exchange import Exchange
 from pytest_cors.browser.fetch import BrowserVerdict
 from pytest_cors.browser.profiles import BrowserProfile
-from pytest_cors.check.case import CaseResult, check_case, judge, run_verdicts
+from pytest_cors.check.case import CaseResult, check_case, console_verdict, judge, run_verdicts
 from pytest_cors.contract.model import ContractCase, ContractError, CorsContract
 from pytest_cors.contract.schema import parse_contract
 from pytest_cors.errors import (
@@ -23,13 +23,15 @@ from pytest_cors.errors import (
     CorsNetworkError,
 )
 from pytest_cors.report.case_failure import format_case_failure
+from pytest_cors.report.faults import format_transport_error
 from pytest_cors.report.redaction import Redactor
 from pytest_cors.transport import Transport, TransportError
-from pytest_cors.transport.asgi import AsgiTransport
-from pytest_cors.transport.asgi_lifespan import LifespanProblem
-from pytest_cors.transport.asgi_loop import AsgiLoop
-from pytest_cors.transport.in_process import InProcessTransport, app_transport
-from pytest_cors.transport.live import LiveTransport
+
+if TYPE_CHECKING:  # the transports import requests, werkzeug, asyncio: loaded when a run first needs one
+    from pytest_cors.transport.asgi_lifespan import LifespanProblem
+    from pytest_cors.transport.asgi_loop import AsgiLoop
+    from pytest_cors.transport.in_process import InProcessTransport
+    from pytest_cors.transport.live import FaultRegistry, LiveTransport
 
 NO_TARGET_MESSAGE = """no target to check CORS contracts against. Give one of:
   - an in-process WSGI or ASGI app: override the `cors_app` fixture in conftest.py
@@ -42,29 +44,9 @@ NO_TARGET_MESSAGE = """no target to check CORS contracts against. Give one of:
   - with pytest-flask: the Flask app of your `app` fixture is used
   - a live URL: --cors-url https://staging.example.com (ini: cors_url), or `target:` in a YAML contract file"""
 
-#: Fault kinds raised by an in-process app itself: its bug, not the network's.
-APP_FAULTS = ("app-error", "app-timeout", "app-protocol-error", "app-lifespan-error")
-
-
-def format_transport_error(error: TransportError, redactor: Redactor, target: str = "") -> str:
-    """The fault report: what failed, where, why (secrets hidden); ``target`` names an in-process app and its interface."""
-    cause = redactor.text(error.cause)
-    app_fault = error.kind in APP_FAULTS
-    title = "the app under test failed" if app_fault else "cannot reach the target"
-    lines = [f"{title}: {error.kind}", f"  URL:   {redactor.url(error.url)}"]
-    if target:
-        lines.append(f"  target: {redactor.text(target)}")
-    lines.append(f"  cause: {cause}")
-    if error.hint:
-        lines.append(f"  hint:  {redactor.text(error.hint)}")
-    kind = "a fault of the app" if app_fault else "a network fault"
-    lines.append(f"This is {kind}, not a CORS verdict: no browser decision was made.")
-    return "\n".join(lines)
-
-
 def in_process_label(transport: Transport) -> str:
     """How a fault report names an in-process app and its interface (a live URL is already in ``URL:``)."""
-    return "" if isinstance(transport, LiveTransport) else transport.describe()
+    return "" if transport.is_live else transport.describe()
 
 
 def contract_with_jar(contract: CorsContract, jar: Tuple[Cookie, ...]) -> CorsContract:
@@ -97,12 +79,13 @@ class CorsRun:
         self.retries = retries
         self.send_unsafe = send_unsafe
         self._live: Dict[str, LiveTransport] = {}
+        self._faults: Optional[FaultRegistry] = None
         #: Actual requests not sent to a live URL (unsafe methods without --cors-send-unsafe).
         self.withheld: List[str] = []
         self.app_interface = app_interface
         self._apps: Dict[int, InProcessTransport] = {}
-        #: The run's one event loop for ASGI apps (started on first use, closed by close()).
-        self._asgi_loop = AsgiLoop()
+        #: The run's one event loop for ASGI apps (created, then started, on first use; closed by close()).
+        self._asgi_loop: Optional[AsgiLoop] = None
         #: Lifespan startup/shutdown problems of the run's ASGI apps, for the end-of-run summary.
         self.lifespan_problems: List[Tuple[str, LifespanProblem]] = []
         #: Called with every contract case checked in this run (the plugin records them for reports).
@@ -110,28 +93,34 @@ class CorsRun:
 
     def live(self, url: str) -> LiveTransport:
         """The transport for the live base URL ``url``, one per URL for the whole run (its connections are reused)."""
+        from pytest_cors.transport.live import FaultRegistry, LiveTransport
+
         base = url.rstrip("/")
         transport = self._live.get(base)
         if transport is None:
             shared = next(iter(self._live.values()), None)
+            if self._faults is None:
+                self._faults = FaultRegistry()  # one fail-fast registry per run
             transport = LiveTransport(
                 base,
                 timeout=self.timeout,
                 verify=self.verify,
                 retries=self.retries,
                 session=shared.session if shared else None,
+                faults=self._faults,
             )
-            if shared is not None:  # one fail-fast registry per run (see LiveTransport)
-                transport._unreachable = shared._unreachable
-                transport._skipped = shared._skipped
-                transport._resolved = shared._resolved
             self._live[base] = transport
         return transport
 
     def app(self, app: Callable[..., Any], name: Optional[str] = None) -> InProcessTransport:
         """The in-process transport for ``app`` (WSGI or ASGI, see --cors-app-interface), one per app."""
+        from pytest_cors.transport.asgi_loop import AsgiLoop
+        from pytest_cors.transport.in_process import app_transport
+
         transport = self._apps.get(id(app))
         if transport is None or transport.app is not app:
+            if self._asgi_loop is None:
+                self._asgi_loop = AsgiLoop()
             transport = app_transport(
                 app, self.app_origin, interface=self.app_interface, loop=self._asgi_loop, timeout=self.timeout, name=name
             )
@@ -140,6 +129,8 @@ class CorsRun:
 
     def close_apps(self) -> None:
         """Shut down every ASGI app's lifespan, then close the run's event loop (at the end of the run)."""
+        from pytest_cors.transport.asgi import AsgiTransport
+
         for transport in self._apps.values():
             if isinstance(transport, AsgiTransport):
                 transport.close()
@@ -147,12 +138,12 @@ class CorsRun:
                 if problem is not None and (transport.describe(), problem) not in self.lifespan_problems:
                     self.lifespan_problems.append((transport.describe(), problem))
         self._apps.clear()
-        self._asgi_loop.close()
+        if self._asgi_loop is not None:
+            self._asgi_loop.close()
 
     def unreachable_targets(self) -> Dict[str, Any]:
         """Targets that failed for good in this run: origin -> (TransportError, requests not sent)."""
-        shared = next(iter(self._live.values()), None)
-        return shared.unreachable_targets() if shared is not None else {}
+        return self._faults.unreachable_targets() if self._faults is not None else {}
 
     def close(self) -> None:
         """Shut the ASGI apps down, then close every live transport's connections (end of the run)."""
@@ -180,7 +171,7 @@ class CorsRun:
 
         An in-process app is the user's own test double; a live server holds real data.
         """
-        return isinstance(transport, LiveTransport) and not self.send_unsafe
+        return transport.is_live and not self.send_unsafe
 
     def run_case(self, case: ContractCase, transport: Transport) -> CaseResult:
         """Check one contract case against ``transport`` in every selected profile."""
@@ -245,8 +236,7 @@ class CheckResult:
         return self.result.blocking_profiles
 
     def _first_blocking(self) -> Optional[BrowserVerdict]:
-        blocking = [v for v in self.result.verdicts if not v.allowed]
-        return next((v for v in blocking if v.profile == "chrome"), blocking[0] if blocking else None)
+        return console_verdict(self.result.verdicts)
 
     @property
     def reason(self) -> str:
@@ -259,8 +249,6 @@ class CheckResult:
         """The console line of the first blocking browser; empty when allowed."""
         verdict = self._first_blocking()
         return verdict.message if verdict else ""
-
-    message = console_message
 
     @property
     def preflight(self) -> Optional[Exchange]:

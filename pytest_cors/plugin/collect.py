@@ -34,10 +34,10 @@ from pytest_cors.contract.schema import (
 )
 from pytest_cors.errors import CorsContractFailure
 from pytest_cors.plugin.audit_items import audit_items, record_case_result
+from pytest_cors.plugin.case_warnings import warn_case_results
 from pytest_cors.plugin.fixtures import YamlTarget, get_run, session_cookies, with_session_cookies
 from pytest_cors.plugin.items import YamlContractItem
 from pytest_cors.plugin.options import target_problem
-from pytest_cors.plugin.spec_warning import warn_spec_deviations
 
 if TYPE_CHECKING:
     from pytest_cors.contract.yaml_loader import MarkedDict
@@ -211,7 +211,7 @@ def _check_yaml_case(_cors_case_result: Tuple[CaseResult, CorsRun], request: pyt
     __tracebackhide__ = True
     result, run = _cors_case_result
     item = request.node  # the warning points at the contract in the YAML file
-    warn_spec_deviations([result], str(item.path), getattr(item, "contract_line", 0) + 1)
+    warn_case_results([result], str(item.path), getattr(item, "contract_line", 0) + 1)
     text = run.failure_text([result])
     if text:
         raise CorsContractFailure(text)

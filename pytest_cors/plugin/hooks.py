@@ -26,6 +26,7 @@ from pytest_cors.plugin.audit_items import (
     judge_findings,
     marker_findings,
 )
+from pytest_cors.plugin.case_warnings import warn_case_results
 from pytest_cors.plugin.collect import CorsYamlFile, is_contract_file
 from pytest_cors.plugin.faults import FaultSummary
 from pytest_cors.plugin.fixtures import (
@@ -39,7 +40,6 @@ from pytest_cors.plugin.fixtures import (
 )
 from pytest_cors.plugin.framework_defaults import announced_defaults
 from pytest_cors.plugin.options import add_options, load_settings
-from pytest_cors.plugin.spec_warning import warn_spec_deviations
 from pytest_cors.report.redaction import Redactor
 
 #: Plugin modules whose hooks and fixtures pytest must see, registered in pytest_configure.
@@ -257,7 +257,7 @@ def pytest_runtest_call(item: pytest.Item):
     results = item.stash.get(RESULTS_KEY, None)
     if results:
         run = get_run(item.config)
-        warn_spec_deviations(results, str(item.path), (item.location[1] or 0) + 1)  # points at the test
+        warn_case_results(results, str(item.path), (item.location[1] or 0) + 1)  # points at the test
         text = run.failure_text(results)
         audit_texts = [judge_findings(item.config, item.nodeid, f) for f in item.stash.get(AUDIT_KEY, []) if f]
         audit_text = "\n\n".join(t for t in audit_texts if t)

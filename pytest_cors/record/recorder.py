@@ -161,7 +161,7 @@ def _fix(recorded: RecordedContract, result_case: ContractCase, kinds: Sequence[
             notes.append(f"{origin} dropped from origins: blocked when checked as a whole contract")
         elif kind == "allowed" and origin in data.get("deny_origins", ()):
             data["deny_origins"].remove(origin)
-        elif kind == "expose" and "expose_headers" in data:
+        elif kind in ("expose", "exposed-not-sent") and "expose_headers" in data:
             del data["expose_headers"]
             notes.append("expose_headers dropped: not readable in every browser on every response")
         elif kind == "max-age" and "max_age" in data:

@@ -14,7 +14,7 @@ from pytest_cors.browser import rules as v
 from pytest_cors.browser.exchange import Exchange, HttpResponse
 from pytest_cors.browser.fetch import BrowserVerdict
 from pytest_cors.browser.profiles import PROFILES
-from pytest_cors.check.case import CaseResult, Problem
+from pytest_cors.check.case import CaseResult, Problem, ProblemKind, console_verdict
 from pytest_cors.report.cookie_lines import cookie_hint, cookie_lines
 from pytest_cors.report.curl import curl_command
 from pytest_cors.report.framework_hints import starlette_preflight_hint
@@ -80,17 +80,20 @@ def hint_for(failure: v.Failure, origin: str, method: str) -> str:
 
 def problem_hint(problem: Problem, result: CaseResult) -> str:
     """What to look at in the server for ``problem``: the usual causes of this kind of failure."""
-    if problem.kind == "allowed":
+    if problem.kind is ProblemKind.EXPOSED_NOT_SENT:
+        return ("the server exposes the header but does not send it on this response: set it on every response "
+                "the page reads (error and empty responses too), or drop it from expose_headers")
+    if problem.kind is ProblemKind.ALLOWED:
         return ("the server lets an origin read that it should refuse: check for an origin reflected without an "
                 "allowlist, an unanchored regex or an endswith() check")
-    if problem.kind == "vary":
+    if problem.kind is ProblemKind.VARY:
         return "add 'Vary: Origin' to every response whose Access-Control-Allow-Origin depends on the request's Origin"
-    if problem.kind == "expose":
+    if problem.kind is ProblemKind.EXPOSE:
         if result.case.contract.credentials:
             return ("list the header by name in Access-Control-Expose-Headers ('*' does not expose anything on "
                     "credentialed requests): flask-cors expose_headers, django-cors-headers CORS_EXPOSE_HEADERS")
         return "list the header in Access-Control-Expose-Headers (flask-cors expose_headers, django-cors-headers CORS_EXPOSE_HEADERS)"
-    if problem.kind == "max-age":
+    if problem.kind is ProblemKind.MAX_AGE:
         return "set Access-Control-Max-Age on the preflight response (flask-cors max_age, django-cors-headers CORS_PREFLIGHT_MAX_AGE)"
     return ""
 
@@ -187,24 +190,17 @@ def preflight_cache_line(response: HttpResponse, profiles: Sequence[str]) -> str
 
 
 def _console_lines(verdicts: Sequence[BrowserVerdict]) -> List[str]:
-    lines: List[str] = []
-    blocking = [v for v in verdicts if not v.allowed]
-    chrome = next((v for v in blocking if v.profile in ("chrome", "spec")), None)
-    shown = chrome or (blocking[0] if blocking else None)
+    shown = console_verdict(verdicts)
     if shown is None:
-        return lines
-    label = PROFILES[shown.profile].display_name
-    lines.append(f"{label} console:")
-    lines += ["  " + line for line in shown.message.splitlines()]
-    for other in blocking:
-        if other is shown:
-            continue
-        lines.append(f"{PROFILES[other.profile].display_name} console:")
-        lines += ["  " + line for line in other.message.splitlines()]
+        return []
+    lines: List[str] = []
+    for verdict in [shown] + [other for other in verdicts if not other.allowed and other is not shown]:
+        lines.append(f"{PROFILES[verdict.profile].display_name} console:")
+        lines += ["  " + line for line in verdict.message.splitlines()]
     return lines
 
 
-def format_case_failure(result: CaseResult, redactor: Redactor = Redactor(), *, verbose: bool = False) -> str:
+def format_case_failure(result: CaseResult, redactor: Redactor = Redactor()) -> str:
     """The full failure text for one case."""
     case, contract = result.case, result.case.contract
     expectation = "allowed" if case.expect_allowed else "blocked"
@@ -229,7 +225,7 @@ def format_case_failure(result: CaseResult, redactor: Redactor = Redactor(), *, 
         framework_hint = starlette_preflight_hint(first_blocked)
         hints.append(framework_hint or hint_for(first_blocked.failure, case.origin, case.method))
     for problem in result.problems:
-        if problem.kind != "blocked":
+        if problem.kind is not ProblemKind.BLOCKED:
             hints.append(problem_hint(problem, result))
     hints = [h for h in dict.fromkeys(hints) if h]
     cookies = cookie_lines(result.verdicts)
@@ -249,7 +245,7 @@ def format_case_failure(result: CaseResult, redactor: Redactor = Redactor(), *, 
             if exchange.response.is_redirect:
                 title += " (redirect hop)"
             lines += _exchange_section(title, exchange, _expected_actual(result), redactor)
-    for note in result.notes:
+    for note in result.notes + result.response_warnings:
         lines.append("")
         lines.append(f"Note: {note}")
     if contract.where or result.target:

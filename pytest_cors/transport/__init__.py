@@ -12,6 +12,10 @@ from typing import Optional, Protocol
 
 from pytest_cors.browser.exchange import HttpRequest, HttpResponse
 
+#: The most of a response body any transport reads (then discards): CORS is decided by headers,
+#: and a huge or endless body must not stall the run.
+BODY_READ_LIMIT = 1 << 20
+
 
 class TransportError(Exception):
     """The request could not be completed; ``kind`` names the fault for humans and hints."""
@@ -31,6 +35,8 @@ class Transport(Protocol):
     """Anything that can perform one exchange; ``origin`` is the target's own origin."""
 
     origin: str
+    #: A real server over the network (its data is real: unsafe actual requests are held back by default).
+    is_live: bool
 
     def send(self, request: HttpRequest) -> HttpResponse:
         """Perform one HTTP exchange (no redirects followed); network faults raise ``TransportError``."""

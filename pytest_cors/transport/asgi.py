@@ -20,12 +20,11 @@ from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import unquote, urlsplit
 
 from pytest_cors.browser.exchange import HttpRequest, HttpResponse
-from pytest_cors.transport import TransportError
+from pytest_cors.transport import BODY_READ_LIMIT, TransportError
 from pytest_cors.transport.app_interface import as_asgi3, describe_app
 from pytest_cors.transport.asgi_lifespan import Lifespan, LifespanState
 from pytest_cors.transport.asgi_loop import AsgiLoop, LoopTimeout
 from pytest_cors.transport.asgi_traceback import app_traceback
-from pytest_cors.transport.wsgi import BODY_READ_LIMIT
 
 #: The peer address requests appear to come from (a browser on the same machine).
 CLIENT_ADDRESS = ("127.0.0.1", 50000)
@@ -132,6 +131,8 @@ class _Exchange:
 
 class AsgiTransport:
     """Sends requests straight into an ASGI app, served as ``origin`` (default http://testserver)."""
+
+    is_live = False
 
     def __init__(
         self,

@@ -20,10 +20,8 @@ from pytest_cors import __version__
 from pytest_cors.browser.exchange import HttpRequest, HttpResponse
 from pytest_cors.browser.origins import default_port, is_ip_address, serialize_url_origin
 from pytest_cors.browser.safelist import join_repeated_headers
-from pytest_cors.transport import TransportError
+from pytest_cors.transport import BODY_READ_LIMIT, TransportError
 
-#: The most of a response body read (then discarded) before the connection is dropped.
-BODY_READ_LIMIT = 1 << 20
 #: The most time spent reading (and discarding) one response body.
 BODY_READ_SECONDS = 2.0
 #: Browsers accept response headers up to 256 KiB in total (Chromium's ERR_RESPONSE_HEADERS_TOO_BIG).
@@ -185,14 +183,35 @@ def _describe_http_error(error: BaseException) -> str:
     return text if text else type(error).__name__
 
 
+class FaultRegistry:
+    """What one run learned about its live targets, shared by all its transports.
+
+    A target that does not answer at all (refused, unresolvable, TLS failure,
+    timeout) is remembered, so later requests to it fail at once instead of
+    waiting for the same timeout again; host names are resolved once.
+    """
+
+    def __init__(self) -> None:
+        #: target origin -> the fault that made it unreachable
+        self.unreachable: Dict[str, TransportError] = {}
+        #: target origin -> how many requests were not sent because of that fault
+        self.skipped: Dict[str, int] = {}
+        #: host -> None when it resolved, else the fault
+        self.resolved: Dict[str, Optional[TransportError]] = {}
+
+    def unreachable_targets(self) -> Dict[str, Tuple[TransportError, int]]:
+        """Every target that failed for good, with how many requests were not sent to it."""
+        return {t: (fault, self.skipped.get(t, 0)) for t, fault in self.unreachable.items()}
+
+
 class LiveTransport:
     """Talks to a real server. TLS is verified unless ``verify=False``; ``verify`` may be a CA bundle path.
 
-    Faults become :class:`TransportError`. A target that does not answer at all
-    (refused, unresolvable, TLS failure, timeout) is remembered in
-    ``_unreachable`` (shared by every transport of a run), so later requests to it
-    fail at once instead of waiting for the same timeout again.
+    Faults become :class:`TransportError`. Transports of one run share one
+    :class:`FaultRegistry` (and one ``requests.Session``).
     """
+
+    is_live = True
 
     def __init__(
         self,
@@ -203,6 +222,7 @@ class LiveTransport:
         retries: int = 0,
         backoff: float = 0.2,
         session: Optional[requests.Session] = None,
+        faults: Optional[FaultRegistry] = None,
     ) -> None:
         self._base = base_url.rstrip("/")
         self.origin = serialize_url_origin(base_url) if base_url else ""
@@ -219,11 +239,7 @@ class LiveTransport:
             session.mount("http://", adapter)
             session.mount("https://", adapter)
         self.session = session
-        #: target origin -> the fault that made it unreachable
-        self._unreachable: Dict[str, TransportError] = {}
-        #: target origin -> how many requests were not sent because of that fault
-        self._skipped: Dict[str, int] = {}
-        self._resolved: Dict[str, Optional[TransportError]] = {}
+        self.faults = faults if faults is not None else FaultRegistry()
 
     def base_url(self) -> str:
         """The live base URL, without a trailing slash."""
@@ -237,14 +253,14 @@ class LiveTransport:
 
     def unreachable_targets(self) -> Dict[str, Tuple[TransportError, int]]:
         """Every target that failed for good in this run, with how many requests were not sent to it."""
-        return {t: (fault, self._skipped.get(t, 0)) for t, fault in self._unreachable.items()}
+        return self.faults.unreachable_targets()
 
     def send(self, request: HttpRequest) -> HttpResponse:
         """Send ``request`` over the network, reading the response head and body with a browser's limits."""
         target = serialize_url_origin(request.url)
-        earlier = self._unreachable.get(target)
+        earlier = self.faults.unreachable.get(target)
         if earlier is not None:
-            self._skipped[target] = self._skipped.get(target, 0) + 1
+            self.faults.skipped[target] = self.faults.skipped.get(target, 0) + 1
             raise TransportError(
                 earlier.kind,
                 request.url,
@@ -263,7 +279,7 @@ class LiveTransport:
                 if attempt:
                     fault = TransportError(fault.kind, fault.url, f"{fault.cause} ({attempt + 1} attempts)", fault.hint)
                 if fault.kind in UNREACHABLE_KINDS:
-                    self._unreachable[target] = fault
+                    self.faults.unreachable[target] = fault
                 raise fault from None
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -273,15 +289,15 @@ class LiveTransport:
         host = parts.hostname or ""
         if not host or is_ip_address(host) or host == "localhost":
             return
-        if host in self._resolved:
-            known = self._resolved[host]
+        if host in self.faults.resolved:
+            known = self.faults.resolved[host]
             if known is not None:
                 raise TransportError(known.kind, url, known.cause, known.hint)
             return
         if _is_invalid_name(url):
             # RFC 6761: names under .invalid never resolve; no resolver is asked.
             fault = TransportError("dns-failure", url, f"the host name {host!r} could not be resolved (.invalid names never resolve)")
-            self._resolved[host] = fault
+            self.faults.resolved[host] = fault
             raise fault
         outcome: List[BaseException] = []
 
@@ -299,7 +315,7 @@ class LiveTransport:
         elif outcome and isinstance(outcome[0], (socket.gaierror, UnicodeError)):
             fault = TransportError("dns-failure", url, f"the host name {host!r} could not be resolved ({outcome[0]})")
         else:
-            self._resolved[host] = None
+            self.faults.resolved[host] = None
             return
         raise fault  # not cached: a retry asks the resolver again; the run's fail-fast registry stops the rest
 
@@ -328,14 +344,18 @@ class LiveTransport:
         try:
             raw_headers = tuple((str(k), str(v)) for k, v in response.raw.headers.items())
             raw_headers += tuple(_header_lines_after_defect(response.raw))
-            self._discard_body(response)
-            return HttpResponse(response.status_code, raw_headers, response.reason or "")
+            body_error = self._discard_body(response)
+            return HttpResponse(response.status_code, raw_headers, response.reason or "", body_error)
         finally:
             response.close()
 
     @staticmethod
-    def _discard_body(response: requests.Response) -> None:
-        """Read (undecoded, so no decompression bomb) and drop at most BODY_READ_LIMIT bytes of the body."""
+    def _discard_body(response: requests.Response) -> Optional[str]:
+        """Read (undecoded, so no decompression bomb) and drop at most BODY_READ_LIMIT bytes of the body.
+
+        Returns why the body could not be read to its end, as a page would find out when it
+        reads it; ``None`` when it could (or when the limits stopped the reading first).
+        """
         read = 0
         deadline = time.monotonic() + BODY_READ_SECONDS
         try:
@@ -344,12 +364,22 @@ class LiveTransport:
                 if not chunk:
                     break
                 read += len(chunk)
-        except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException, OSError, ValueError):
-            pass  # the headers decide CORS; a broken body does not
+        except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException, OSError, ValueError) as exc:
+            return _body_error(exc, read, response.headers.get("Content-Length"))
+        return None
 
     def close(self) -> None:
         """Close the session's pooled connections."""
         self.session.close()
+
+
+def _body_error(exc: BaseException, read: int, content_length: Optional[str]) -> Optional[str]:
+    """Why a body could not be read, in the words of a bug report (``None`` for a slow body: a page waits)."""
+    if any(isinstance(e, socket.timeout) for e in _chain(exc)):
+        return None
+    if content_length is not None and content_length.strip().isdigit() and read < int(content_length):
+        return f"the body ended after {read} of the {int(content_length)} bytes its Content-Length announced"
+    return f"the body broke off after {read} bytes ({type(exc).__name__}: {exc})"
 
 
 def _is_invalid_name(url: str) -> bool:

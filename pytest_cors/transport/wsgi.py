@@ -3,22 +3,47 @@
 from __future__ import annotations
 
 import traceback
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Dict, List, Optional
 from urllib.parse import urlsplit
 
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from pytest_cors.browser.exchange import HttpRequest, HttpResponse
-from pytest_cors.transport import TransportError
-
-#: The most of a response body read before it is discarded unread.
-BODY_READ_LIMIT = 1 << 20
+from pytest_cors.transport import BODY_READ_LIMIT, TransportError
 
 WsgiApp = Callable[..., Any]
 
 
+class _NotWsgi(Exception):
+    """The app broke PEP 3333's calling convention (the message says how)."""
+
+
+def _checked(app: WsgiApp) -> WsgiApp:
+    """``app`` with its side of the WSGI contract checked: start_response called, an iterable returned."""
+
+    def checked(environ: Dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        started: List[bool] = []
+
+        def recording_start_response(*args: Any, **kwargs: Any) -> Any:
+            started.append(True)
+            return start_response(*args, **kwargs)
+
+        result = app(environ, recording_start_response)
+        if result is None:
+            called = "after calling start_response()" if started else "without calling start_response()"
+            raise _NotWsgi(
+                f"the app returned None {called}; a WSGI app must call start_response(status, headers) and "
+                "return an iterable of bytes, e.g. [b''] (PEP 3333)"
+            )
+        return result
+
+    return checked
+
+
 class WsgiTransport:
     """Sends requests straight into a WSGI callable, served as ``origin`` (default http://testserver)."""
+
+    is_live = False
 
     def __init__(self, app: WsgiApp, origin: str = "http://testserver", *, name: Optional[str] = None) -> None:
         if not callable(app):
@@ -54,7 +79,9 @@ class WsgiTransport:
         environ = builder.get_environ()
         builder.close()
         try:
-            app_iter, status, headers = run_wsgi_app(self.app, environ, buffered=False)
+            app_iter, status, headers = run_wsgi_app(_checked(self.app), environ, buffered=False)
+        except _NotWsgi as violation:  # the app broke the WSGI protocol: say how, without our frames
+            raise TransportError("app-error", request.url, str(violation)) from None
         except Exception as exc:  # the app itself crashed: a real server would 500
             raise TransportError(
                 "app-error",

@@ -8,11 +8,10 @@ import pytest
 
 import pytest_cors
 from pytest_cors.browser.exchange import HttpRequest
-from pytest_cors.transport import TransportError
+from pytest_cors.transport import BODY_READ_LIMIT, TransportError
 from pytest_cors.transport.asgi import AsgiTransport
 from pytest_cors.transport.asgi_lifespan import LifespanState
 from pytest_cors.transport.asgi_loop import AsgiLoop
-from pytest_cors.transport.wsgi import BODY_READ_LIMIT
 
 from . import asgi_apps
 from .asgi_apps import scope_of
