@@ -39,6 +39,8 @@ def _urls_module() -> types.ModuleType:
 
 
 def configure_django() -> None:
+    if URLCONF not in sys.modules and settings.configured:
+        sys.modules[URLCONF] = _urls_module()  # another module configured Django first: tests name URLCONF
     if settings.configured:
         return
     settings.configure(

@@ -7,11 +7,16 @@ from pytest_cors import parse_contract, select_profiles
 from pytest_cors.check.run import CorsRun
 from pytest_cors.report.redaction import Redactor
 
+from .conftest import URLCONF
+
 APP = "https://app.example.com"
 ADMIN = "https://admin.example.com"
 EVIL = "https://evil.example.net"
 
 CORRECT = dict(
+    # Django is configured once per process, maybe by another test module with its own URLs:
+    # name this module's, or /api/users can be a 404 that only looks right (its CORS headers are there)
+    ROOT_URLCONF=URLCONF,
     CORS_ALLOWED_ORIGINS=[APP, ADMIN],
     CORS_ALLOW_CREDENTIALS=True,
     CORS_EXPOSE_HEADERS=["X-Total-Count"],
