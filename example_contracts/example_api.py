@@ -42,7 +42,9 @@ def handle(request: Request) -> Response:
         return json_response({"status": "ok"})
     if endpoint == "users":
         if request.method == "POST":
-            return json_response({"id": 3}, status=201)
+            response = json_response({"id": 3}, status=201)
+            response.headers["X-Total-Count"] = str(len(USERS) + 1)  # the page reads it after creating too
+            return response
         response = json_response(list(USERS.values()))
         response.headers["X-Total-Count"] = str(len(USERS))
         return response

@@ -115,7 +115,7 @@ def test_a_wsgi_app_returning_none_is_named_in_one_line(pytester, run):
     result.stdout.fnmatch_lines(
         [
             "the app under test failed: app-error",
-            "*target: WSGI app broken.app*",
+            "*target: WSGI app broken:app served as http://testserver",
             "*cause: the app returned None without calling "
             "start_response(); a WSGI app must call start_response(status, headers) and return an iterable*",
         ]
