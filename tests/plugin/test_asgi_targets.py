@@ -55,6 +55,15 @@ def test_marker_yaml_and_fixture_styles_with_an_asgi_cors_app(pytester):
     result.assert_outcomes(passed=2 + 4)  # marker + fixture, and 2 origins x 2 methods of YAML
 
 
+def test_a_yaml_target_can_name_an_asgi_app(pytester):
+    pytester.makepyfile(asgiapp=APP_SOURCE)
+    pytester.makefile(".yaml", cors_api="target: asgiapp:starlette_app\n" + YAML)
+    pytester.makeini("[pytest]\npythonpath = .\n")
+    result = run(pytester, "-v")
+    result.assert_outcomes(passed=4)
+    result.stdout.fnmatch_lines(["*cors_api.yaml::api*PUT-https://app.example.com* PASSED*"])
+
+
 def test_an_asgi_app_breaking_its_contract_fails_with_a_verdict(pytester):
     serve(pytester, "fastapi_app")
     pytester.makepyfile(test_marked=MARKED.replace('methods=["GET", "PUT"]', 'methods=["GET", "DELETE"]'))
