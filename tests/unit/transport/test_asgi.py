@@ -209,3 +209,22 @@ def test_describe_names_the_interface(loop):
     )
     named = AsgiTransport(asgi_apps.echo_scope, loop=loop, name="app.main:app")
     assert named.describe() == "ASGI app app.main:app served as http://testserver"
+
+
+def test_a_run_drives_all_its_asgi_apps_on_one_loop_and_closes_it_at_the_end():
+    from pytest_cors.browser.profiles import select_profiles
+    from pytest_cors.check.run import CorsRun
+    from pytest_cors.report.redaction import Redactor
+
+    run = CorsRun(profiles=select_profiles("chrome"), redactor=Redactor())
+    first_app, second_app = asgi_apps.Counting(), asgi_apps.Counting()
+    first, second = run.app(first_app), run.app(second_app)
+    assert run.app(first_app) is first  # one transport per app for the whole run
+    first.send(HttpRequest("GET", "http://testserver/"))
+    second.send(HttpRequest("GET", "http://testserver/"))
+    loop = first.loop._loop
+    assert loop is not None and second.loop._loop is loop
+    run.close()
+    assert loop.is_closed()
+    assert first_app.events == second_app.events == ["startup", "request", "shutdown"]
+    assert run.lifespan_problems == []
