@@ -42,7 +42,7 @@ def build_scope(request: HttpRequest, state: Dict[str, Any]) -> Dict[str, Any]:
     headers: List[Tuple[bytes, bytes]] = []
     if not any(name.lower() == "host" for name, _ in request.headers):
         headers.append((b"host", parts.netloc.encode("latin-1")))
-    headers.extend((name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in request.headers)
+    headers.extend((_header_bytes(name.lower()), _header_bytes(value)) for name, value in request.headers)
     if request.body is not None and not any(name.lower() == "content-length" for name, _ in request.headers):
         headers.append((b"content-length", str(len(request.body)).encode("ascii")))
     scheme = parts.scheme or "http"
@@ -52,7 +52,7 @@ def build_scope(request: HttpRequest, state: Dict[str, Any]) -> Dict[str, Any]:
         "http_version": "1.1",
         "method": request.method,
         "scheme": scheme,
-        "path": unquote(raw_path, encoding="utf-8", errors="surrogateescape"),
+        "path": unquote(raw_path, encoding="utf-8", errors="replace"),  # as uvicorn decodes it
         "raw_path": raw_path.encode("latin-1", "replace"),
         "query_string": parts.query.encode("latin-1", "replace"),
         "root_path": "",
@@ -61,6 +61,14 @@ def build_scope(request: HttpRequest, state: Dict[str, Any]) -> Dict[str, Any]:
         "client": CLIENT_ADDRESS,
         "state": dict(state),
     }
+
+
+def _header_bytes(text: str) -> bytes:
+    """Header text as it goes on the wire: latin-1, or UTF-8 bytes for what latin-1 cannot hold."""
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return text.encode("utf-8")
 
 
 class _Exchange:
