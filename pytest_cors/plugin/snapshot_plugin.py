@@ -115,11 +115,25 @@ def get_snapshot(config: pytest.Config) -> SnapshotSettings:
     return config.stash[SNAPSHOT_KEY]
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
-    """Before -k / -m / --lf deselect anything: what exists, so stale entries can be told apart."""
-    if get_snapshot(config).active:
-        config.stash[INVENTORY_KEY] = build_inventory(items)
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_make_collect_report(collector: pytest.Collector):
+    """What each collector found, before --lf filters a file's items and before -k deselects.
+
+    The innermost wrapper sees the full result; a file --lf skips as a whole reports
+    nothing, so it is not judged (an empty result is never taken as "everything gone").
+    """
+    report = yield
+    config = collector.config
+    items = [node for node in (report.result or []) if isinstance(node, pytest.Item)]
+    if items and get_snapshot(config).active:
+        inventory = config.stash.setdefault(INVENTORY_KEY, {})
+        for path, owners in build_inventory(items).items():
+            known = inventory.setdefault(path, {})
+            for owner, contracts in owners.items():
+                merged = known.setdefault(owner, {})
+                for contract, cases in contracts.items():
+                    merged.setdefault(contract, []).extend(case for case in cases if case not in merged.get(contract, []))
+    return report
 
 
 def item_changes(item: pytest.Item, snapshot: SnapshotSettings) -> List[Change]:

@@ -195,3 +195,19 @@ def test_contracts_of_the_cors_fixture_are_locked_and_go_stale_when_no_longer_ch
     result.stdout.fnmatch_lines(["  stale  test_fixture.py::test_fixture::fixture-made: the contract no longer exists"])
     deselected = project.run("-k", "not test_fixture")  # a test that did not run may still check it
     assert "  stale  " not in deselected.stdout.str()
+
+
+def test_last_failed_reruns_only_the_failed_yaml_case(locked):
+    from pytest_cors.snapshot.lockfile import load, render
+
+    path = locked.pytester.path / "cors.lock.yaml"
+    policies = load(path)
+    policies["cors_api.yaml"]["users"]["PUT https://app.example.com"]["preflight"]["access-control-max-age"] = 1
+    path.write_text(render(policies), encoding="utf-8")
+    args = ("-p", "no:hypothesispytest", "--cors-audit", "off")
+    locked.pytester.runpytest(*args).assert_outcomes(failed=1, passed=5)
+    result = locked.pytester.runpytest(*args, "--lf", UPDATE)
+    result.assert_outcomes(passed=1)  # the YAML item alone; test_items.py is not even collected
+    assert "  stale  " not in result.stdout.str()
+    assert load(path)["cors_api.yaml"]["users"]["PUT https://app.example.com"]["preflight"]["access-control-max-age"] == 600
+    locked.run().assert_outcomes(passed=6)
