@@ -142,16 +142,16 @@ class _FileParser:
         top = self.top_level(data, root)
         target, defaults, entries = self.target(top), self.defaults(top), self.entries(top)
         contracts: List[CorsContract] = []
-        seen: Dict[str, Location] = {}
+        seen: Dict[str, int] = {}  # name -> index; its location is worked out only for the error
         for index in range(len(entries)):
             contract = self.contract(entries, index, defaults)
             if contract.name in seen:
                 raise ContractError(
-                    f"duplicate contract name {contract.name!r} (first at {seen[contract.name]}); "
+                    f"duplicate contract name {contract.name!r} (first at {self.value_where(entries[seen[contract.name]], ('name',))}); "
                     "names identify test items, give each contract its own",
                     self.value_where(entries[index], ("name",)),
                 )
-            seen[contract.name] = self.value_where(entries[index], ("name",))
+            seen[contract.name] = index
             contracts.append(contract)
         return target, contracts
 
