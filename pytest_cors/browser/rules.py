@@ -204,6 +204,20 @@ def _header_failure(
     return None
 
 
+def _preflight_redirect(response: HttpResponse) -> Optional[Failure]:
+    return Failure(PREFLIGHT_REDIRECT, True, None, response.status) if is_followable_redirect(response) else None
+
+
+def _preflight_status(response: HttpResponse) -> Optional[Failure]:
+    if 200 <= response.status <= 299:
+        return None
+    # WebKit checks the redirect together with the status and words it the same way
+    # ("Preflight response is not successful. Status code: 3xx"); the neutral code
+    # stays preflight-redirect (browser-cors-messages.md sections 3.2, 4 and 5).
+    code = PREFLIGHT_REDIRECT if is_followable_redirect(response) else PREFLIGHT_STATUS
+    return Failure(code, True, None, response.status)
+
+
 def evaluate_preflight(
     response: HttpResponse,
     method: str,
@@ -226,18 +240,6 @@ def evaluate_preflight(
     headers = parse_token_list(acah_value)
     status = response.status
 
-    def redirect() -> Optional[Failure]:
-        return Failure(PREFLIGHT_REDIRECT, True, None, status) if is_followable_redirect(response) else None
-
-    def status_ok() -> Optional[Failure]:
-        if 200 <= status <= 299:
-            return None
-        # WebKit checks the redirect together with the status and words it the same way
-        # ("Preflight response is not successful. Status code: 3xx"); the neutral code
-        # stays preflight-redirect (browser-cors-messages.md sections 3.2, 4 and 5).
-        code = PREFLIGHT_REDIRECT if is_followable_redirect(response) else PREFLIGHT_STATUS
-        return Failure(code, True, None, status)
-
     def methods_parse() -> Optional[Failure]:
         if methods is None:
             return Failure(ACAM_INVALID, True, first_invalid_token(acam_value), status, acam_value)
@@ -249,8 +251,8 @@ def evaluate_preflight(
         return None
 
     steps: Dict[PreflightStep, Callable[[], Optional[Failure]]] = {
-        PreflightStep.REDIRECT: redirect,
-        PreflightStep.STATUS: status_ok,
+        PreflightStep.REDIRECT: lambda: _preflight_redirect(response),
+        PreflightStep.STATUS: lambda: _preflight_status(response),
         PreflightStep.CORS: lambda: cors_check(response, origin, credentials, profile, on_preflight=True),
         PreflightStep.LISTS: lambda: methods_parse() or headers_parse(),
         PreflightStep.METHOD_LIST: lambda: methods_parse() or _method_failure(methods or [], method, credentials),

@@ -9,11 +9,10 @@ where it was written, through the ``locate`` callback that turns a key path
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections import abc  # isinstance checks: typing.Mapping's are several times slower
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
 
 from pytest_cors.audit.catalogue import PROBE_IDS
 from pytest_cors.browser.origins import OriginError, parse_origin
@@ -32,6 +31,16 @@ from pytest_cors.contract.model import (
     Location,
     MaxAge,
     parse_origin_pattern,
+)
+from pytest_cors.contract.values import (
+    KEY_ITSELF,
+    KeyPath,
+    Locate,
+    did_you_mean,
+    fail_at,
+    shown_value,
+    string_list,
+    type_name,
 )
 
 #: Keys a contract accepts, with the aliases users naturally write.
@@ -64,67 +73,7 @@ _WORST_CASE_VALUES = {
 }
 _DEFAULT_WORST_CASE = "pytest-cors"
 
-KeyPath = Tuple[Any, ...]
-Locate = Callable[[KeyPath], Location]
-#: Last element of a ``locate`` path that asks for the position of the key, not of its value.
-KEY_ITSELF = "<key>"
-#: (key path, text) of each string in a string-or-list value.
-_Strings = List[Tuple[KeyPath, str]]
-
-
-def _quote_hint(key: str, value: Any) -> str:
-    """YAML turns unquoted null, yes/no/on/off and numbers into non-strings: say how to keep the text."""
-    if "origin" in key and value is None:
-        return ' (the opaque origin is the string "null": in YAML quote it, a bare null means no value)'
-    if isinstance(value, bool):
-        return " (in YAML, unquoted yes/no/on/off/true/false are booleans: quote the value)"
-    return ""
-
-
-def did_you_mean(word: str, choices: Sequence[str]) -> str:
-    """``; did you mean 'origins'?`` when ``word`` is close to one of ``choices``, else nothing."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
-
-
-_TYPE_NAMES = ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"), (abc.Mapping, "mapping"), ((list, tuple), "list"))
-
-
-def type_name(value: Any) -> str:
-    """The YAML word for a value's type (users write YAML, not Python)."""
-    if value is None:
-        return "null"
-    return next((name for kind, name in _TYPE_NAMES if isinstance(value, kind)), type(value).__name__)
-
-
-def shown_value(value: Any, limit: int = 80) -> str:
-    """A value echoed in an error message, clipped so a huge value cannot flood the report."""
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def _fail(locate: Locate, path: KeyPath, message: str) -> ContractError:
-    return ContractError(message, locate(path))
-
-
 # --- one function per key --------------------------------------------------------------------
-
-
-def _string_list(locate: Locate, key: str, value: Any) -> _Strings:
-    if isinstance(value, str):
-        return [((key,), value)]
-    if isinstance(value, (list, tuple)):
-        for index, item in enumerate(value):
-            if not isinstance(item, str):
-                raise _fail(
-                    locate, (key, index),
-                    f"{key}[{index}] must be a string, got {type_name(item)} {shown_value(item)}{_quote_hint(key, item)}",
-                )
-        return [((key, index), item) for index, item in enumerate(value)]
-    raise _fail(
-        locate, (key,),
-        f"{key} must be a string or a list of strings, got {type_name(value)} {shown_value(value)}{_quote_hint(key, value)}",
-    )
 
 
 def _one_origin(locate: Locate, path: KeyPath, key: str, text: str, *, patterns: bool) -> str:
@@ -135,20 +84,20 @@ def _one_origin(locate: Locate, path: KeyPath, key: str, text: str, *, patterns:
             return parse_origin_pattern(text).text
         if "," in text or (" " in text.strip() and "://" in text):
             items = [part.strip() for part in re.split(r"[,\s]+", text) if part.strip()]
-            raise _fail(locate, path, f"{key}: {text!r} is several origins in one string; write a list: [{', '.join(items)}]")
+            raise fail_at(locate, path, f"{key}: {text!r} is several origins in one string; write a list: [{', '.join(items)}]")
         if "*" in text:
-            raise _fail(locate, path, f"{key}: {text!r} is a pattern; {key} takes exact origins only")
+            raise fail_at(locate, path, f"{key}: {text!r} is a pattern; {key} takes exact origins only")
         return parse_origin(text)
     except OriginError as exc:
-        raise _fail(locate, path, f"{key}: {exc}") from None
+        raise fail_at(locate, path, f"{key}: {exc}") from None
 
 
 def _origin_list(locate: Locate, key: str, value: Any, *, patterns: bool) -> Tuple[str, ...]:
     result: List[str] = []
-    for path, text in _string_list(locate, key, value):
+    for path, text in string_list(locate, key, value):
         origin = _one_origin(locate, path, key, text, patterns=patterns)
         if origin in result and origin != ANY_ORIGIN:
-            raise _fail(locate, path, f"{key}: origin {origin!r} is listed twice")
+            raise fail_at(locate, path, f"{key}: origin {origin!r} is listed twice")
         if origin not in result:
             result.append(origin)
     return tuple(result)
@@ -156,26 +105,26 @@ def _origin_list(locate: Locate, key: str, value: Any, *, patterns: bool) -> Tup
 
 def _methods(locate: Locate, value: Any) -> Tuple[str, ...]:
     result: List[str] = []
-    items = _string_list(locate, "methods", value)
+    items = string_list(locate, "methods", value)
     if not items:
-        raise _fail(locate, ("methods",), "methods is empty: list at least one method (or drop the key for GET)")
+        raise fail_at(locate, ("methods",), "methods is empty: list at least one method (or drop the key for GET)")
     for path, text in items:
         if not is_token(text):
-            raise _fail(locate, path, f"methods: {text!r} is not a valid HTTP method token")
+            raise fail_at(locate, path, f"methods: {text!r} is not a valid HTTP method token")
         if is_forbidden_method(text):
-            raise _fail(locate, path, f"methods: {text!r} is a forbidden method; fetch() refuses to send it")
+            raise fail_at(locate, path, f"methods: {text!r} is a forbidden method; fetch() refuses to send it")
         method = normalize_method(text)
         if method in result:
-            raise _fail(locate, path, f"methods: {method!r} is listed twice")
+            raise fail_at(locate, path, f"methods: {method!r} is listed twice")
         result.append(method)
     return tuple(result)
 
 
 def _header_name(locate: Locate, path: KeyPath, name: Any, key: str) -> str:
     if not isinstance(name, str):
-        raise _fail(locate, path, f"{key}: header name must be a string, got {type_name(name)} {shown_value(name)}")
+        raise fail_at(locate, path, f"{key}: header name must be a string, got {type_name(name)} {shown_value(name)}")
     if not is_token(name):
-        raise _fail(locate, path, f"{key}: {name!r} is not a valid header name")
+        raise fail_at(locate, path, f"{key}: {name!r} is not a valid header name")
     return name
 
 
@@ -183,16 +132,16 @@ def _header_value(locate: Locate, path: KeyPath, name: str, value: Any) -> str:
     if value is None:
         return _WORST_CASE_VALUES.get(name.lower(), _DEFAULT_WORST_CASE)
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise _fail(
+        raise fail_at(
             locate, path,
             f"request_headers: the value of {name!r} must be a string, got {type_name(value)} "
             f"{shown_value(value)}" + (" (quote it in YAML)" if isinstance(value, bool) else ""),
         )
     text = str(value)
     if any(ch in text for ch in "\r\n\0"):
-        raise _fail(locate, path, f"request_headers: the value of {name!r} contains CR, LF or NUL")
+        raise fail_at(locate, path, f"request_headers: the value of {name!r} contains CR, LF or NUL")
     if any(ord(ch) > 0xFF for ch in text):
-        raise _fail(locate, path, f"request_headers: the value of {name!r} has characters beyond Latin-1; fetch() rejects it")
+        raise fail_at(locate, path, f"request_headers: the value of {name!r} has characters beyond Latin-1; fetch() rejects it")
     return text
 
 
@@ -200,9 +149,9 @@ def _request_headers(locate: Locate, value: Any) -> Tuple[Tuple[str, str], ...]:
     if isinstance(value, abc.Mapping):
         raw = [(("request_headers", name), name, v) for name, v in value.items()]
     elif isinstance(value, (list, tuple, str)):
-        raw = [(path, name, None) for path, name in _string_list(locate, "request_headers", value)]
+        raw = [(path, name, None) for path, name in string_list(locate, "request_headers", value)]
     else:
-        raise _fail(
+        raise fail_at(
             locate, ("request_headers",),
             f"request_headers must be a list of header names or a mapping name -> value, got {type_name(value)}",
         )
@@ -212,39 +161,39 @@ def _request_headers(locate: Locate, value: Any) -> Tuple[Tuple[str, str], ...]:
         name = _header_name(locate, path, name, "request_headers")
         lowered = name.lower()
         if lowered in FORBIDDEN_REQUEST_HEADERS or lowered.startswith(("proxy-", "sec-")):
-            raise _fail(
+            raise fail_at(
                 locate, path,
                 f"request_headers: {name!r} is a forbidden request header: browsers never let "
                 "scripts set it (fetch() silently drops it), so it cannot be part of a CORS contract",
             )
         if lowered in seen:
-            raise _fail(locate, path, f"request_headers: {name!r} is listed twice")
+            raise fail_at(locate, path, f"request_headers: {name!r} is listed twice")
         seen.add(lowered)
         pairs.append((name, _header_value(locate, path, name, header_value)))
     return tuple(pairs)
 
 
 def _expose_headers(locate: Locate, value: Any) -> Tuple[str, ...]:
-    headers = tuple(_header_name(locate, p, n, "expose_headers") for p, n in _string_list(locate, "expose_headers", value))
+    headers = tuple(_header_name(locate, p, n, "expose_headers") for p, n in string_list(locate, "expose_headers", value))
     for header in headers:
         if header.lower() in ("set-cookie", "set-cookie2"):
-            raise _fail(locate, ("expose_headers",), f"expose_headers: {header!r} is never readable by JavaScript, whatever the server sends")
+            raise fail_at(locate, ("expose_headers",), f"expose_headers: {header!r} is never readable by JavaScript, whatever the server sends")
     return headers
 
 
 def _boolean(locate: Locate, key: str, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise _fail(locate, (key,), f"{key} must be true or false, got {type_name(value)} {shown_value(value)}")
+        raise fail_at(locate, (key,), f"{key} must be true or false, got {type_name(value)} {shown_value(value)}")
     return value
 
 
 def _seconds(locate: Locate, path: KeyPath, label: str, number: Any) -> int:
     if isinstance(number, bool) or not isinstance(number, int):
-        raise _fail(locate, path, f"{label} must be a whole number of seconds, got {type_name(number)} {shown_value(number)}")
+        raise fail_at(locate, path, f"{label} must be a whole number of seconds, got {type_name(number)} {shown_value(number)}")
     if number < 0:
-        raise _fail(locate, path, f"{label} must not be negative, got {number}")
+        raise fail_at(locate, path, f"{label} must not be negative, got {number}")
     if number > MAX_AGE_LIMIT:
-        raise _fail(
+        raise fail_at(
             locate, path,
             f"{label} {number} is out of range (at most {MAX_AGE_LIMIT} seconds; browsers cap it anyway: "
             "Chromium at 7200, Firefox at 86400)",
@@ -257,13 +206,13 @@ def _max_age(locate: Locate, value: Any) -> MaxAge:
         return MaxAge(_seconds(locate, ("max_age",), "max_age", value))
     unknown = [k for k in value if k not in ("min", "max")]
     if unknown:
-        raise _fail(locate, ("max_age", unknown[0]), f"max_age: unknown key {unknown[0]!r}; use min and/or max")
+        raise fail_at(locate, ("max_age", unknown[0]), f"max_age: unknown key {unknown[0]!r}; use min and/or max")
     if not value:
-        raise _fail(locate, ("max_age",), "max_age: give min and/or max")
+        raise fail_at(locate, ("max_age",), "max_age: give min and/or max")
     low = _seconds(locate, ("max_age", "min"), "max_age.min", value["min"]) if "min" in value else None
     high = _seconds(locate, ("max_age", "max"), "max_age.max", value["max"]) if "max" in value else None
     if low is not None and high is not None and low > high:
-        raise _fail(locate, ("max_age",), f"max_age: min ({low}) is greater than max ({high})")
+        raise fail_at(locate, ("max_age",), f"max_age: min ({low}) is greater than max ({high})")
     return MaxAge(None, low, high)
 
 
@@ -272,21 +221,21 @@ def _body(locate: Locate, value: Any) -> Optional[str]:
         return value
     if isinstance(value, (abc.Mapping, list)):
         return json.dumps(value, separators=(",", ":"))
-    raise _fail(locate, ("body",), f"body must be a string (or a mapping/list sent as JSON), got {type_name(value)}")
+    raise fail_at(locate, ("body",), f"body must be a string (or a mapping/list sent as JSON), got {type_name(value)}")
 
 
 def _audit(locate: Locate, value: Any) -> AuditSettings:
     if isinstance(value, bool):
         return AuditSettings(enabled=value)
     if not isinstance(value, abc.Mapping):
-        raise _fail(locate, ("audit",), f"audit must be true, false or {{skip: [probe ids]}}, got {type_name(value)}")
+        raise fail_at(locate, ("audit",), f"audit must be true, false or {{skip: [probe ids]}}, got {type_name(value)}")
     unknown = [k for k in value if k != "skip"]
     if unknown:
-        raise _fail(locate, ("audit", unknown[0]), f"audit: unknown key {unknown[0]!r}; use audit: {{skip: [probe ids]}}")
+        raise fail_at(locate, ("audit", unknown[0]), f"audit: unknown key {unknown[0]!r}; use audit: {{skip: [probe ids]}}")
     skips = []
-    for path, probe in _string_list(locate, "audit", value.get("skip", [])):
+    for path, probe in string_list(locate, "audit", value.get("skip", [])):
         if probe not in PROBE_IDS:
-            raise _fail(
+            raise fail_at(
                 locate, ("audit", "skip") + path[1:],
                 f"audit.skip: unknown probe {probe!r}{did_you_mean(probe, PROBE_IDS)} (probes: {', '.join(PROBE_IDS)})",
             )
@@ -296,7 +245,7 @@ def _audit(locate: Locate, value: Any) -> AuditSettings:
 
 def _path(locate: Locate, value: Any) -> str:
     def fail(message: str) -> ContractError:
-        return _fail(locate, ("path",), message)
+        return fail_at(locate, ("path",), message)
 
     if not isinstance(value, str):
         raise fail(f"path must be a string like '/api/users', got {type_name(value)} {shown_value(value)}")
@@ -314,7 +263,7 @@ def _path(locate: Locate, value: Any) -> str:
 
 def _name(locate: Locate, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise _fail(locate, ("name",), f"name must be a non-empty string, got {type_name(value)} {shown_value(value)}")
+        raise fail_at(locate, ("name",), f"name must be a non-empty string, got {type_name(value)} {shown_value(value)}")
     return value.strip()
 
 
@@ -326,17 +275,17 @@ def _canonical_keys(locate: Locate, data: Mapping[Any, Any]) -> Dict[str, Tuple[
     values: Dict[str, Tuple[str, Any]] = {}
     for key, value in data.items():
         if not isinstance(key, str):
-            raise _fail(locate, (key,), f"contract keys must be strings, got {type_name(key)} {shown_value(key)}")
+            raise fail_at(locate, (key,), f"contract keys must be strings, got {type_name(key)} {shown_value(key)}")
         canonical = ALIASES.get(key, key)
         if canonical not in KEYS:
-            raise _fail(
+            raise fail_at(
                 locate, (key, KEY_ITSELF),
                 f"unknown key {key!r}{did_you_mean(key, KEYS + tuple(ALIASES))} (valid keys: {', '.join(KEYS)})",
             )
         if canonical in values:
             first = values[canonical][0]
             alias = first if first != canonical else key
-            raise _fail(locate, (key,), f"{alias!r} and {canonical!r} given together; use {canonical!r} only")
+            raise fail_at(locate, (key,), f"{alias!r} and {canonical!r} given together; use {canonical!r} only")
         values[canonical] = (key, value)
     return values
 
@@ -350,7 +299,7 @@ _READERS: Dict[str, Callable[[Locate, Any], Any]] = {
     "max_age": lambda locate, value: None if value is None else _max_age(locate, value),
     "vary": lambda locate, value: _boolean(locate, "vary", value),
     "body": _body,
-    "cookies": lambda locate, value: parse_cookies(value, lambda path, message: _fail(locate, path, message)),
+    "cookies": lambda locate, value: parse_cookies(value, lambda path, message: fail_at(locate, path, message)),
     "audit": _audit,
 }
 
@@ -372,34 +321,34 @@ def _check_consistency(locate: Locate, contract: CorsContract, methods_given: bo
     """Rules that involve several keys at once."""
     origins, deny = contract.origins, contract.deny_origins
     if not origins and not deny:
-        raise _fail(
+        raise fail_at(
             locate, (),
             f"contract {contract.name!r} has nothing to check: give origins (that must be allowed) and/or "
             "deny_origins (that must be blocked)",
         )
     both = [o for o in deny if o in origins]
     if both:
-        raise _fail(locate, ("deny_origins",), f"origin {both[0]!r} is both allowed (origins) and denied (deny_origins)")
+        raise fail_at(locate, ("deny_origins",), f"origin {both[0]!r} is both allowed (origins) and denied (deny_origins)")
     if ANY_ORIGIN in origins and deny:
-        raise _fail(locate, ("deny_origins",), "origins: ['*'] allows every origin, so deny_origins can never hold")
+        raise fail_at(locate, ("deny_origins",), "origins: ['*'] allows every origin, so deny_origins can never hold")
     if ANY_ORIGIN in origins and contract.credentials:
-        raise _fail(
+        raise fail_at(
             locate, ("credentials",),
             "origins: ['*'] with credentials: true cannot work: browsers refuse "
             "'Access-Control-Allow-Origin: *' on credentialed requests; list the trusted origins instead",
         )
     bodiless = [m for m in contract.methods if m in ("GET", "HEAD")]
     if contract.body is not None and bodiless:
-        raise _fail(
+        raise fail_at(
             locate, ("body",),
             f"body is given but methods include {bodiless[0]}" + ("" if methods_given else " (the default)")
             + ": fetch() refuses a body on GET/HEAD requests (TypeError: Request with GET/HEAD method cannot have "
             "body); put the body on a POST/PUT/PATCH contract or drop it",
         )
     if contract.cookies and not contract.credentials:
-        raise _fail(locate, ("cookies",), COOKIES_NEED_CREDENTIALS)
+        raise fail_at(locate, ("cookies",), COOKIES_NEED_CREDENTIALS)
     if contract.expose_headers and not origins:
-        raise _fail(locate, ("expose_headers",), "expose_headers needs at least one allowed origin to read them")
+        raise fail_at(locate, ("expose_headers",), "expose_headers needs at least one allowed origin to read them")
 
 
 def parse_contract(
@@ -417,12 +366,12 @@ def parse_contract(
     fixed = where if isinstance(where, Location) else Location(where)
     find: Locate = locate or (lambda path: fixed)
     if not isinstance(data, abc.Mapping):
-        raise _fail(find, (), f"a contract must be a mapping of keys, got {type_name(data)} {shown_value(data)}")
+        raise fail_at(find, (), f"a contract must be a mapping of keys, got {type_name(data)} {shown_value(data)}")
     values = _canonical_keys(find, data)
     if "path" not in values:
         name = values.get("name", ("name", None))[1]
         named = f"contract {name!r}" if isinstance(name, str) else "the contract with " + ", ".join(values)
-        raise _fail(find, (), f"{named} is missing the required key 'path' (e.g. path: /api/users)")
+        raise fail_at(find, (), f"{named} is missing the required key 'path' (e.g. path: /api/users)")
     fields = _fields(find, values, default_name or values["path"][1])
     contract = CorsContract(**fields, where=find(()))
     _check_consistency(find, contract, "methods" in values)

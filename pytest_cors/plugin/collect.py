@@ -24,14 +24,8 @@ from pytest_cors.contract.model import (
     CorsContract,
     Location,
 )
-from pytest_cors.contract.schema import (
-    KEY_ITSELF,
-    KeyPath,
-    did_you_mean,
-    parse_contract,
-    shown_value,
-    type_name,
-)
+from pytest_cors.contract.schema import parse_contract
+from pytest_cors.contract.values import KEY_ITSELF, KeyPath, did_you_mean, shown_value, type_name
 from pytest_cors.errors import CorsContractFailure
 from pytest_cors.plugin.audit_items import audit_items, record_case_result
 from pytest_cors.plugin.case_warnings import warn_case_results

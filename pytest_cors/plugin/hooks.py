@@ -14,7 +14,8 @@ from typing import Any, List, Optional, Set
 import pytest
 
 from pytest_cors.contract.model import ContractError, CorsContract, Location
-from pytest_cors.contract.schema import KeyPath, parse_contract
+from pytest_cors.contract.schema import parse_contract
+from pytest_cors.contract.values import KeyPath
 from pytest_cors.errors import (
     CorsConfigurationError,
     CorsContractFailure,

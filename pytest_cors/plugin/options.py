@@ -11,7 +11,7 @@ import ipaddress
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal, Optional, Tuple
+from typing import Any, Callable, Dict, Literal, Optional, Sequence, Tuple
 from urllib.parse import urlsplit
 
 import pytest
@@ -126,6 +126,66 @@ def _bad(setting: Setting, flag: str, ini: str, message: str) -> CorsConfigurati
     return CorsConfigurationError(f"{where}: {message}")
 
 
+Bad = Callable[[str, str], CorsConfigurationError]
+
+
+def _choice(get: Dict[str, Setting], bad: Bad, ini: str, default: str, choices: Sequence[str]) -> str:
+    value = str(get[ini].value or default).lower()
+    if value not in choices:
+        raise bad(ini, f"{value!r} is not one of {', '.join(choices)}")
+    return value
+
+
+def _bounded(get: Dict[str, Setting], bad: Bad, ini: str, kind: Callable[[Any], Any], bounds: Tuple[float, float, float], words: str) -> Any:
+    """A number from ``low`` to ``high`` (``low`` excluded for a float), or the error that names the option."""
+    default, low, high = bounds
+    try:
+        number = kind(get[ini].value or default)
+        if not (low < number <= high if kind is float else low <= number <= high):
+            raise ValueError
+    except (TypeError, ValueError):
+        raise bad(ini, f"{get[ini].value!r} is not {words}") from None
+    return number
+
+
+def _app_origin(get: Dict[str, Setting], bad: Bad) -> str:
+    try:
+        origin = parse_origin(str(get["cors_app_origin"].value or "http://testserver"))
+    except OriginError as exc:
+        raise bad("cors_app_origin", str(exc)) from None
+    if origin == "null":
+        raise bad("cors_app_origin", "the app must be served from a real origin, not null")
+    return origin
+
+
+def _verify(get: Dict[str, Setting], flags: Dict[str, Setting], bad: Bad) -> Any:
+    """``requests``' verify: True, a CA bundle path, or False with --cors-insecure."""
+    ca_bundle = get["cors_ca_bundle"]
+    if flags["cors_insecure"].value:
+        return False
+    if not ca_bundle.value:
+        return True
+    if not os.path.isfile(str(ca_bundle.value)):
+        raise bad("cors_ca_bundle", f"CA bundle file {ca_bundle.value!r} does not exist")
+    return str(ca_bundle.value)
+
+
+def _scan(config: pytest.Config) -> Tuple[Tuple[str, ...], Tuple[str, ...]]:
+    """The --cors-scan URLs and --cors-scan-origin origins, validated like --cors-url and origins."""
+    origins = []
+    for text in config.getoption("cors_scan_origin") or []:
+        try:
+            origins.append(parse_origin(text))
+        except OriginError as exc:
+            raise CorsConfigurationError(f"--cors-scan-origin: {exc}") from None
+    urls = tuple(config.getoption("cors_scan") or [])
+    for text in urls:
+        problem = url_problem(text)
+        if problem:
+            raise CorsConfigurationError(f"--cors-scan: {problem}")
+    return urls, tuple(origins)
+
+
 def load_settings(config: pytest.Config) -> CorsSettings:
     """Read and validate every option once; raise CorsConfigurationError naming the flag or ini key."""
     get = {ini: _setting(config, flag, ini, default) for flag, ini, _, _, default in OPTIONS}
@@ -139,75 +199,28 @@ def load_settings(config: pytest.Config) -> CorsSettings:
         profiles = select_profiles(str(get["cors_browser"].value or "all"))
     except UnknownProfileError as exc:
         raise bad("cors_browser", str(exc)) from None
-    try:
-        timeout = float(get["cors_timeout"].value or 10)
-        if not 0 < timeout <= 3600:
-            raise ValueError
-    except ValueError:
-        raise bad("cors_timeout", f"{get['cors_timeout'].value!r} is not a number of seconds between 0 and 3600") from None
-    try:
-        retries = int(get["cors_retries"].value or 0)
-        if not 0 <= retries <= 10:
-            raise ValueError
-    except ValueError:
-        raise bad("cors_retries", f"{get['cors_retries'].value!r} is not a whole number from 0 to 10") from None
-    try:
-        app_origin = parse_origin(str(get["cors_app_origin"].value or "http://testserver"))
-    except OriginError as exc:
-        raise bad("cors_app_origin", str(exc)) from None
-    if app_origin == "null":
-        raise bad("cors_app_origin", "the app must be served from a real origin, not null")
-    app_interface = str(get["cors_app_interface"].value or "auto").lower()
-    if app_interface not in INTERFACE_CHOICES:
-        raise bad("cors_app_interface", f"{app_interface!r} is not one of {', '.join(INTERFACE_CHOICES)}")
     url = get["cors_url"]
-    if url.value:
-        problem = url_problem(str(url.value))
-        if problem:
-            raise bad("cors_url", problem)
+    problem = url_problem(str(url.value)) if url.value else None
+    if problem:
+        raise bad("cors_url", problem)
     _refuse_two_targets(url, get["cors_app"])
-    audit = str(get["cors_audit"].value or "fail").lower()
-    if audit not in ("fail", "warn", "off"):
-        raise bad("cors_audit", f"{audit!r} is not one of fail, warn, off")
-    severity = str(get["cors_audit_severity"].value or "medium").lower()
-    if severity not in SEVERITIES:
-        raise bad("cors_audit_severity", f"{severity!r} is not one of {', '.join(SEVERITIES)}")
-    verify: Any = True
-    ca_bundle = get["cors_ca_bundle"]
-    if ca_bundle.value:
-        if not os.path.isfile(str(ca_bundle.value)):
-            raise bad("cors_ca_bundle", f"CA bundle file {ca_bundle.value!r} does not exist")
-        verify = str(ca_bundle.value)
-    if flags["cors_insecure"].value:
-        verify = False
-    redact = tuple(n.strip() for n in str(get["cors_redact"].value or "").replace("\n", ",").split(",") if n.strip())
-    scan_origins = []
-    for text in config.getoption("cors_scan_origin") or []:
-        try:
-            scan_origins.append(parse_origin(text))
-        except OriginError as exc:
-            raise CorsConfigurationError(f"--cors-scan-origin: {exc}") from None
-    scan_urls = tuple(config.getoption("cors_scan") or [])
-    for text in scan_urls:
-        if not text.startswith(("http://", "https://")):
-            raise CorsConfigurationError(f"--cors-scan: {text!r} is not an http(s) URL")
-    sources = tuple((ini, s.source) for ini, s in get.items() if s.source != "default")
+    scan_urls, scan_origins = _scan(config)
     return CorsSettings(
         url=url,
         app=get["cors_app"],
-        app_origin=app_origin,
-        app_interface=app_interface,
+        app_origin=_app_origin(get, bad),
+        app_interface=_choice(get, bad, "cors_app_interface", "auto", INTERFACE_CHOICES),
         profiles=profiles,
-        timeout=timeout,
-        retries=retries,
-        verify=verify,
-        redact=redact,
+        timeout=_bounded(get, bad, "cors_timeout", float, (10, 0, 3600), "a number of seconds between 0 and 3600"),
+        retries=_bounded(get, bad, "cors_retries", int, (0, 0, 10), "a whole number from 0 to 10"),
+        verify=_verify(get, flags, bad),
+        redact=tuple(n.strip() for n in str(get["cors_redact"].value or "").replace("\n", ",").split(",") if n.strip()),
         send_unsafe=bool(flags["cors_send_unsafe"].value),
-        audit=audit,
-        audit_severity=severity,
+        audit=_choice(get, bad, "cors_audit", "fail", ("fail", "warn", "off")),
+        audit_severity=_choice(get, bad, "cors_audit_severity", "medium", SEVERITIES),
         scan_urls=scan_urls,
-        scan_origins=tuple(scan_origins),
-        sources=sources,
+        scan_origins=scan_origins,
+        sources=tuple((ini, s.source) for ini, s in get.items() if s.source != "default"),
     )
 
 
