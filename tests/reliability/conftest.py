@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
-from typing import Callable, Iterator, List
+from typing import Any, Callable, Iterator, List
 
 import pytest
 
@@ -29,6 +30,36 @@ def fault_server() -> Iterator[Callable[..., FaultServer]]:
     yield start
     for server in started:
         server.close()
+
+
+class _PauseRecordingClock:
+    """Stands in for the ``time`` module inside ``pytest_cors.transport.live``: pauses are recorded, not slept.
+
+    Only the live transport sees it, so the pauses listed are exactly the backoff
+    it asked for (nothing else in the process sleeping lands in the list).
+    """
+
+    def __init__(self, on_pause: Callable[[float], None]) -> None:
+        self._on_pause = on_pause
+
+    def sleep(self, seconds: float) -> None:
+        self._on_pause(seconds)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+
+def record_transport_pauses(monkeypatch: pytest.MonkeyPatch, on_pause: Callable[[float], None]) -> None:
+    """Call ``on_pause(seconds)`` each time the live transport would sleep before a retry (and skip the sleep)."""
+    monkeypatch.setattr("pytest_cors.transport.live.time", _PauseRecordingClock(on_pause))
+
+
+@pytest.fixture
+def transport_pauses(monkeypatch: pytest.MonkeyPatch) -> List[float]:
+    """The pauses (seconds) the live transport asked for between retries, in order."""
+    pauses: List[float] = []
+    record_transport_pauses(monkeypatch, pauses.append)
+    return pauses
 
 
 @pytest.fixture

@@ -148,6 +148,17 @@ class FaultServer:
         with self.lock:
             self.requests.append(request)
 
+    def wait_until(self, condition: Callable[[FaultServer], bool], limit: float = 5.0) -> bool:
+        """Poll ``condition(self)`` until it holds or ``limit`` seconds pass (a hang guard, never a measurement).
+
+        The acceptor runs in its own thread: a client can be done before the
+        server has counted its connection, so counts are read once they settle.
+        """
+        give_up_at = time.monotonic() + limit
+        while not condition(self) and time.monotonic() < give_up_at:
+            time.sleep(0.01)
+        return condition(self)
+
     def wait(self, seconds: float) -> None:
         """Sleep up to ``seconds``, returning early when the server stops."""
         self._stop.wait(max(0.0, min(seconds, self._deadline - time.monotonic())))
@@ -284,7 +295,6 @@ def flaky(failures: int, fault: Handler = reset) -> Handler:
         with server.lock:
             count = int(server.state.get("flaky", 0))  # type: ignore[arg-type]
             server.state["flaky"] = count + 1
-            server.state.setdefault("times", []).append(time.monotonic())  # type: ignore[union-attr]
         (fault if count < failures else good)(conn, server)
 
     return handler
