@@ -32,7 +32,8 @@ def test_browser_reports_every_scenario(browser, browser_runs):
         f"{browser} did not report cleanly: problem={run.problem!r}\n"
         f"missing ({len(missing)}): {missing[:20]}\ntimed out fetches: {timed_out}\n"
         f"page errors: {run.page_logs}\n{run.tail()}")
-    assert run.seconds < 120, f"{browser} took {run.seconds:.1f}s for one page load"
+    # No duration is asserted: the harness's bounded wait (run(timeout=...)) turns a page that never
+    # finishes into run.problem, and a fetch that hung into a "timeout" outcome, both checked above.
     if browser in ("chromium", "cog"):
         # The console capture must work, or the message comparison would be vacuous:
         # every blocked fetch that reached the server has its console message.
