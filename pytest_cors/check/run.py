@@ -70,6 +70,7 @@ class CorsRun:
         retries: int = 0,
         send_unsafe: bool = False,
         app_interface: str = "auto",
+        app_interface_option: str = "--cors-app-interface",
     ) -> None:
         self.profiles = tuple(profiles)
         self.redactor = redactor
@@ -83,6 +84,7 @@ class CorsRun:
         #: Actual requests not sent to a live URL (unsafe methods without --cors-send-unsafe).
         self.withheld: List[str] = []
         self.app_interface = app_interface
+        self.app_interface_option = app_interface_option  # named in errors: the flag the user typed
         self._apps: Dict[int, InProcessTransport] = {}
         #: The run's one event loop for ASGI apps (created, then started, on first use; closed by close()).
         self._asgi_loop: Optional[AsgiLoop] = None
@@ -122,7 +124,8 @@ class CorsRun:
             if self._asgi_loop is None:
                 self._asgi_loop = AsgiLoop()
             transport = app_transport(
-                app, self.app_origin, interface=self.app_interface, loop=self._asgi_loop, timeout=self.timeout, name=name
+                app, self.app_origin, interface=self.app_interface, loop=self._asgi_loop, timeout=self.timeout, name=name,
+                where=self.app_interface_option,
             )
             self._apps[id(app)] = transport
         return transport

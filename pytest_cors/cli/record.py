@@ -236,6 +236,7 @@ def run_record(args: argparse.Namespace, argv: Sequence[str] = ()) -> int:
     run = CorsRun(
         profiles=profiles, redactor=Redactor(), app_origin=args.app_origin, timeout=args.timeout,
         verify=_verify(args), send_unsafe=args.send_unsafe, app_interface=args.app_interface,
+        app_interface_option="--app-interface",
     )
     try:
         transport, target = _target(args, run, server_url)

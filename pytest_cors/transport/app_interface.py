@@ -52,11 +52,20 @@ def detect_interface(app: Any) -> AppInterface:
 
 
 def choose_interface(app: Any, forced: str, where: str) -> AppInterface:
-    """``forced`` is auto, wsgi or asgi; forcing ASGI on a non-callable is a configuration error."""
+    """``forced`` is auto, wsgi or asgi.
+
+    Forcing WSGI on an app whose shape is certainly ASGI (``async def``) is a configuration
+    error: calling it as WSGI would only end in a TypeError deep inside the WSGI transport.
+    """
     if forced == "auto":
         return detect_interface(app)
     if forced not in INTERFACE_CHOICES:
         raise CorsConfigurationError(f"{where}: {forced!r} is not one of {', '.join(INTERFACE_CHOICES)}")
+    if forced == AppInterface.WSGI.value and detect_interface(app) is AppInterface.ASGI:
+        raise CorsConfigurationError(
+            f"{where}: wsgi was forced, but {describe_app(app)} is an ASGI app (its call is async def); "
+            f"use {where} asgi, or auto to detect it"
+        )
     return AppInterface(forced)
 
 

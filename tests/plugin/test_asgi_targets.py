@@ -119,6 +119,19 @@ def test_forcing_the_interface(pytester):
     result.assert_outcomes(passed=1)
 
 
+def test_an_asgi_app_forced_to_wsgi_is_a_one_line_error(pytester):
+    """A new user's likely slip: no WSGI TypeError and no plugin frames, but what to change."""
+    pytester.makepyfile(asgiapp=APP_SOURCE, test_marked=MARKED)
+    result = run(pytester, "--cors-app", "asgiapp:fastapi_app", "--cors-app-interface", "wsgi")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([
+        "--cors-app-interface: wsgi was forced, but fastapi.applications.FastAPI instance is an ASGI app "
+        "(its call is async def); use --cors-app-interface asgi, or auto to detect it",
+    ])
+    result.stdout.no_fnmatch_line("*pytest_cors/transport*")
+    result.stdout.no_fnmatch_line("*Traceback*")
+
+
 def test_a_bad_interface_value_is_a_usage_error(pytester):
     result = run(pytester, "--cors-app-interface", "asgi3")
     assert result.ret == pytest.ExitCode.USAGE_ERROR

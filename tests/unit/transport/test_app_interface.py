@@ -73,7 +73,8 @@ def test_forcing_overrides_the_shape():
 
     assert detect_interface(sync_wrapper) is AppInterface.WSGI
     assert choose_interface(sync_wrapper, "asgi", "--cors-app-interface") is AppInterface.ASGI
-    assert choose_interface(asgi_apps.echo_scope, "wsgi", "--cors-app-interface") is AppInterface.WSGI
+    with pytest.raises(CorsConfigurationError, match=r"--cors-app-interface: wsgi was forced, but .*echo_scope is an ASGI app"):
+        choose_interface(asgi_apps.echo_scope, "wsgi", "--cors-app-interface")
     with pytest.raises(CorsConfigurationError, match="--cors-app-interface: 'asgi3' is not one of auto, wsgi, asgi"):
         choose_interface(sync_wrapper, "asgi3", "--cors-app-interface")
 
