@@ -34,7 +34,7 @@ from pytest_cors.snapshot.lockfile import (
 from pytest_cors.snapshot.policy import case_key, observed_policy
 
 DEFAULT_LOCKFILE = "cors.lock.yaml"
-HELP_SNAPSHOT = f"policy lockfile path, relative to the rootdir (default {DEFAULT_LOCKFILE})"
+HELP_SNAPSHOT = f"policy lockfile path (command line: relative to the current directory; ini: to the rootdir; default {DEFAULT_LOCKFILE} at the rootdir)"
 HELP_UPDATE = "write the observed CORS policy of every checked case to the lockfile instead of failing on changes"
 
 
