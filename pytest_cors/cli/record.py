@@ -253,7 +253,7 @@ def run_record(args: argparse.Namespace, argv: Sequence[str] = ()) -> int:
     text = render_file(recorded, target=target, header=_header(args, transport, [p.name for p in profiles], argv))
     _check_written(text, str(output or "<stdout>"), recorded)
     _write(output, text, args.force)
-    print_summary(recorded, run, sys.stderr if output is None else sys.stdout, written=output)
+    print_summary(recorded, run, sys.stderr if output is None else sys.stdout, written=output, app=args.app)
     findings = [f for endpoint in recorded for item in endpoint.contracts for f in item.findings]
     if args.fail_on and any(at_or_above(f.severity, args.fail_on) for f in findings):
         return EXIT_FINDINGS

@@ -39,7 +39,9 @@ def matrix(cells: Sequence[Cell], methods: Sequence[str]) -> List[str]:
     return lines
 
 
-def print_summary(recorded: Sequence[RecordedEndpoint], run: CorsRun, stream: IO[str], *, written: Optional[Path] = None) -> None:
+def print_summary(
+    recorded: Sequence[RecordedEndpoint], run: CorsRun, stream: IO[str], *, written: Optional[Path] = None, app: Optional[str] = None
+) -> None:
     """The matrix of every path, the audit findings, and what was written."""
 
     def write(line: str = "") -> None:
@@ -70,3 +72,6 @@ def print_summary(recorded: Sequence[RecordedEndpoint], run: CorsRun, stream: IO
     if written is not None:
         count = sum(len(e.contracts) for e in recorded)
         write(f"Wrote {written} ({count} contract{'s' if count != 1 else ''}). Review it, commit it, run it with: pytest {written}")
+        if app:  # a YAML file is no Python module: pytest puts no directory on sys.path for it
+            module = app.split(":", 1)[0]
+            write(f"pytest must be able to import {module}: set pythonpath = . in the ini file (or install the project)")

@@ -20,6 +20,8 @@ def test_recorded_flask_contract_passes_then_catches_changes(record, pytester):
     code, out, err = record("--app", f"{APP}:shop", "--path", "/api/users", *shop_args())
     assert code == 0, err
     assert "Wrote cors_api.yaml (1 contract)" in out
+    # a YAML file puts nothing on sys.path: the new user learns here, not from 20 collection errors
+    assert "pytest must be able to import unit.cli.shop_apps: set pythonpath = . in the ini file" in out
     text = (pytester.path / "cors_api.yaml").read_text()
     contract = yaml.safe_load(text)["contracts"][0]
     assert contract["origins"] == ["https://app.example.com", "https://admin.example.com"]
@@ -107,6 +109,7 @@ def test_live_url_records_and_withholds_unsafe_actual_requests(record, pytester,
     code, out, err = record("--url", live_shop, "--path", "/api/users", *shop_args())
     assert code == 0, err
     assert "Not sent (unsafe methods on a live URL; pass --send-unsafe to send them)" in out
+    assert "pytest must be able to import" not in out
     data = yaml.safe_load((pytester.path / "cors_api.yaml").read_text())
     assert data["target"] == live_shop
     assert data["contracts"][0]["origins"] == ["https://app.example.com", "https://admin.example.com"]
