@@ -14,12 +14,11 @@ once on first use; refresh it with ``scripts/refresh_public_suffix_list.py``.
 from __future__ import annotations
 
 import functools
-import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Optional, Tuple
 
-from pytest_cors.browser.origins import origin_of_url
+from pytest_cors.browser.origins import is_ip_address, origin_of_url
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "public_suffix_list.dat"
 
@@ -59,18 +58,10 @@ def suffix_rules() -> SuffixRules:
     return SuffixRules(rules, snapshot)
 
 
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
-
-
 def public_suffix(host: str) -> Optional[PublicSuffix]:
     """The longest matching rule of the list (``None`` for IP addresses)."""
     host = host.rstrip(".").lower()
-    if not host or _is_ip(host):
+    if not host or is_ip_address(host):
         return None
     labels = host.split(".")
     rules = suffix_rules().rules
