@@ -1,0 +1,101 @@
+"""Mutation testing of one package (or one module) of pytest_cors with its own fast test selection.
+
+    python scripts/mutate.py report                 # every module of pytest_cors/report/
+    python scripts/mutate.py pytest_cors/report/curl.py
+    python scripts/mutate.py report --results       # list the surviving mutants of the last run
+
+It runs mutmut 3 (the ``dev`` extra) with the ``[tool.mutmut]`` settings of pyproject.toml,
+narrowed here to the package's modules (``only_mutate``) and to the tests that exercise them
+(``PACKAGES`` below): mutmut then runs, for each mutant, only the selected tests that reach the
+mutated function. The whole suite would take hours per package; this takes minutes.
+Not part of CI. Working files: ``mutants/`` (gitignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+#: package -> (modules to mutate, tests that exercise them)
+PACKAGES: Dict[str, Tuple[List[str], List[str]]] = {
+    "browser": (["pytest_cors/browser/*"], ["tests/unit/browser"]),
+    "contract": (
+        ["pytest_cors/contract/*"],
+        ["tests/unit/contract", "tests/reliability/test_validation.py", "tests/reliability/test_hostile_yaml.py",
+         # a wall-clock bound: under mutmut's tracing it measures the machine, not the mutant
+         "--deselect", "tests/reliability/test_hostile_yaml.py::test_a_5000_contract_file_collects_normally"],
+    ),
+    "report": (
+        ["pytest_cors/report/*"],
+        ["tests/unit/report", "tests/plugin/test_report.py", "tests/reliability/test_secrets.py"],
+    ),
+    "transport": (
+        ["pytest_cors/transport/*"],
+        ["tests/unit/transport", "tests/live", "tests/reliability/test_network_faults.py",
+         "tests/reliability/test_hostile_responses.py"],
+    ),
+    "plugin": (["pytest_cors/plugin/*"], ["tests/unit/plugin", "tests/plugin/test_options.py"]),
+    "audit": (["pytest_cors/audit/*"], ["tests/unit/audit", "tests/audit"]),
+    "check": (["pytest_cors/check/*"], ["tests/unit/check", "tests/plugin/test_report.py"]),
+}
+#: Ahead of every selection: no browsers, no cache, a per-test timeout so a mutant that loops is killed.
+COMMON = ["-m", "not browser", "-p", "no:cacheprovider", "-p", "no:django", "-p", "no:flask", "--timeout=60"]
+CURRENT = Path("mutants") / ".pytest_cors_package"
+#: Earlier selections' working directories, kept so that switching back resumes them.
+PARKED = Path(".mutmut-cache")
+
+
+def selection(target: str) -> Tuple[str, List[str], List[str]]:
+    """(label, modules to mutate, tests) for a package name or one module's path."""
+    if target in PACKAGES:
+        modules, tests = PACKAGES[target]
+        return target, modules, tests
+    path = Path(target)
+    parts = path.with_suffix("").parts
+    if len(parts) >= 2 and parts[0] == "pytest_cors" and parts[1] in PACKAGES and path.suffix == ".py":
+        _, tests = PACKAGES[parts[1]]
+        return ".".join(parts), [str(path)], tests
+    raise SystemExit(f"mutate: {target!r} is neither a package ({', '.join(PACKAGES)}) nor pytest_cors/<package>/<module>.py")
+
+
+def main(argv: List[str]) -> int:
+    """Configure mutmut for the selection, then run it (or show its results)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("target", help="package (" + ", ".join(PACKAGES) + ") or pytest_cors/<package>/<module>.py")
+    parser.add_argument("--results", action="store_true", help="list the mutants that survived the last run")
+    parser.add_argument("--max-children", type=int, default=2, help="parallel test processes (default 2)")
+    args = parser.parse_args(argv)
+    label, modules, tests = selection(args.target)
+
+    from mutmut import configuration  # the dev extra
+    from mutmut.__main__ import cli
+
+    config = configuration._load_config()
+    configuration._config = dataclasses.replace(
+        config,
+        only_mutate=modules,
+        pytest_add_cli_args_test_selection=COMMON + [t for t in tests if t.startswith("-") or "::" in t or Path(t).exists()],
+    )
+    if args.results:
+        if CURRENT.exists() and CURRENT.read_text() != label and (PARKED / label).exists():
+            raise SystemExit(f"mutate: the last run was {CURRENT.read_text()}; {label} is parked in {PARKED / label}")
+        return cli(["results"], standalone_mode=False) or 0
+    # mutmut keeps one test -> function map in mutants/; each selection gets its own directory.
+    if CURRENT.exists() and CURRENT.read_text() != label:
+        PARKED.mkdir(exist_ok=True)
+        shutil.rmtree(PARKED / CURRENT.read_text(), ignore_errors=True)
+        shutil.move("mutants", str(PARKED / CURRENT.read_text()))
+        if (PARKED / label).exists():
+            shutil.move(str(PARKED / label), "mutants")
+    os.makedirs("mutants", exist_ok=True)
+    CURRENT.write_text(label)
+    return cli(["run", "--max-children", str(args.max_children)], standalone_mode=False) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
