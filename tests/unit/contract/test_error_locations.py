@@ -1,0 +1,146 @@
+"""Every contract error points at the key the user must edit, with the exact message.
+
+``parse_contract`` asks ``locate(path)`` where a value was written (a YAML file:line, or a marker
+argument); a wrong path sends the user to the wrong line. Found by mutation testing
+(docs/mutation.md): these paths and several messages were never asserted.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Tuple
+
+import pytest
+
+from pytest_cors.contract.model import Location
+from pytest_cors.contract.schema import ContractError, parse_contract, shown_value, type_name
+
+A = "https://a.example.com"
+
+
+def error_of(data: Dict[str, Any]) -> Tuple[Tuple[Any, ...], str]:
+    """(key path the error points at, message) for a contract that must be refused."""
+    with pytest.raises(ContractError) as info:
+        parse_contract(data, locate=lambda path: Location("c.yaml", detail=repr(tuple(path))))
+    return eval(info.value.where.detail), info.value.message  # noqa: S307 -- our own repr of a tuple
+
+
+CASES = [
+    (
+        {"path": "/a", "origins": [A], "request_headers": {7: "v"}},
+        ("request_headers", 7),
+        "request_headers: header name must be a string, got integer 7",
+    ),
+    (
+        {"path": "/a", "origins": [A], "request_headers": {"X-A": "ok\r\nX-B: 1"}},
+        ("request_headers", "X-A"),
+        "request_headers: the value of 'X-A' contains CR, LF or NUL",
+    ),
+    (
+        {"path": "/a", "origins": [A], "request_headers": {"X-A": "caf\u0100"}},
+        ("request_headers", "X-A"),
+        "request_headers: the value of 'X-A' has characters beyond Latin-1; fetch() rejects it",
+    ),
+    (
+        {"path": "/a", "origins": [A], "request_headers": {"X-A": [1]}},
+        ("request_headers", "X-A"),
+        "request_headers: the value of 'X-A' must be a string, got list [1]",
+    ),
+    (
+        {"path": "/a", "origins": [A], "request_headers": 5},
+        ("request_headers",),
+        "request_headers must be a list of header names or a mapping name -> value, got integer",
+    ),
+    (
+        {"path": "/a", "origins": [A], "request_headers": ["X-A", "Cookie"]},
+        ("request_headers", 1),
+        "request_headers: 'Cookie' is a forbidden request header: browsers never let scripts set it "
+        "(fetch() silently drops it), so it cannot be part of a CORS contract",
+    ),
+    (
+        {"path": "/a", "origins": [A], "request_headers": ["X-A", "x-a"]},
+        ("request_headers", 1),
+        "request_headers: 'x-a' is listed twice",
+    ),
+    (
+        {"path": "/a", "origins": [A], "expose_headers": ["X-A", 3]},
+        ("expose_headers", 1),
+        "expose_headers[1] must be a string, got integer 3",
+    ),
+    (
+        {"path": "/a", "origins": [A], "expose_headers": ["X-A", "X B"]},
+        ("expose_headers", 1),
+        "expose_headers: 'X B' is not a valid header name",
+    ),
+    (
+        {"path": "/a", "origins": [A], "expose_headers": ["Set-Cookie2"]},
+        ("expose_headers",),
+        "expose_headers: 'Set-Cookie2' is never readable by JavaScript, whatever the server sends",
+    ),
+    ({"path": "/a", "origins": [A], "max_age": {"min": 1, "most": 2}}, ("max_age", "most"), "max_age: unknown key 'most'; use min and/or max"),
+    ({"path": "/a", "origins": [A], "max_age": {}}, ("max_age",), "max_age: give min and/or max"),
+    ({"path": "/a", "origins": [A], "max_age": {"min": -1}}, ("max_age", "min"), "max_age.min must not be negative, got -1"),
+    ({"path": "/a", "origins": [A], "max_age": {"max": "1"}}, ("max_age", "max"), "max_age.max must be a whole number of seconds, got string '1'"),
+    ({"path": "/a", "origins": [A], "max_age": {"min": 9, "max": 2}}, ("max_age",), "max_age: min (9) is greater than max (2)"),
+    (
+        {"path": "/a", "origins": ["*"], "deny_origins": [A]},
+        ("deny_origins",),
+        "origins: ['*'] allows every origin, so deny_origins can never hold",
+    ),
+    (
+        {"path": "/a", "origins": ["*"], "credentials": True},
+        ("credentials",),
+        "origins: ['*'] with credentials: true cannot work: browsers refuse 'Access-Control-Allow-Origin: *' on "
+        "credentialed requests; list the trusted origins instead",
+    ),
+    (
+        {"path": "/a", "origins": [A], "body": "{}"},
+        ("body",),
+        "body is given but methods include GET (the default): fetch() refuses a body on GET/HEAD requests "
+        "(TypeError: Request with GET/HEAD method cannot have body); put the body on a POST/PUT/PATCH contract or drop it",
+    ),
+    (
+        {"path": "/a", "origins": [A], "methods": ["POST", "HEAD"], "body": "{}"},
+        ("body",),
+        "body is given but methods include HEAD: fetch() refuses a body on GET/HEAD requests "
+        "(TypeError: Request with GET/HEAD method cannot have body); put the body on a POST/PUT/PATCH contract or drop it",
+    ),
+    ({"path": "/a", "origins": [A], "body": 3}, ("body",), "body must be a string (or a mapping/list sent as JSON), got integer"),
+    (
+        {"path": "/a", "origins": [A], "audit": 3},
+        ("audit",),
+        "audit must be true, false or {skip: [probe ids]}, got integer",
+    ),
+    (
+        {"path": "/a", "origins": [A], "audit": {"skipp": []}},
+        ("audit", "skipp"),
+        "audit: unknown key 'skipp'; use audit: {skip: [probe ids]}",
+    ),
+]
+
+
+@pytest.mark.parametrize(("data", "path", "message"), CASES, ids=[c[2][:40] for c in CASES])
+def test_each_error_points_at_the_key_to_fix_with_its_exact_message(data, path, message):
+    assert error_of(data) == (path, message)
+
+
+def test_latin1_ends_at_0xff():
+    """fetch() takes byte strings: U+00FF is the last character a header value may hold."""
+    contract = parse_contract({"path": "/a", "origins": [A], "request_headers": {"X-A": "\u00ff"}})
+    assert contract.request_headers == (("X-A", "\u00ff"),)
+
+
+def test_an_unknown_probe_in_audit_skip_points_at_its_list_entry_and_suggests_the_near_one():
+    path, message = error_of({"path": "/a", "origins": [A], "audit": {"skip": ["null-origin", "reflect-any-orign"]}})
+    assert path == ("audit", "skip", 1)
+    assert message.startswith("audit.skip: unknown probe 'reflect-any-orign'; did you mean 'reflect-any-origin'? (probes: ")
+
+
+def test_type_names_are_the_yaml_words():
+    assert [type_name(v) for v in (None, True, 1, 1.5, "s", {}, [], ())] == [
+        "null", "boolean", "integer", "number", "string", "mapping", "list", "list",
+    ]
+
+
+def test_shown_values_are_clipped_at_80_characters_with_an_ellipsis():
+    assert shown_value("x" * 78) == repr("x" * 78)
+    assert shown_value("x" * 79) == (repr("x" * 79))[:80] + "…"
