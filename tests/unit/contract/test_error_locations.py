@@ -7,12 +7,14 @@ argument); a wrong path sends the user to the wrong line. Found by mutation test
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, Dict, Tuple
 
 import pytest
 
-from pytest_cors.contract.model import Location
-from pytest_cors.contract.schema import ContractError, parse_contract, shown_value, type_name
+from pytest_cors.audit.catalogue import PROBE_IDS
+from pytest_cors.contract.model import AuditSettings, Location
+from pytest_cors.contract.schema import MAX_AGE_LIMIT, ContractError, parse_contract, shown_value, type_name
 
 A = "https://a.example.com"
 
@@ -144,3 +146,46 @@ def test_type_names_are_the_yaml_words():
 def test_shown_values_are_clipped_at_80_characters_with_an_ellipsis():
     assert shown_value("x" * 78) == repr("x" * 78)
     assert shown_value("x" * 79) == (repr("x" * 79))[:80] + "…"
+
+
+def test_a_yaml_boolean_where_a_string_belongs_says_to_quote_it():
+    path, message = error_of({"path": "/a", "origins": [A], "methods": ["GET", True]})
+    assert path == ("methods", 1)
+    assert message == (
+        "methods[1] must be a string, got boolean True "
+        "(in YAML, unquoted yes/no/on/off/true/false are booleans: quote the value)"
+    )
+
+
+def test_a_method_listed_twice_points_at_the_second():
+    assert error_of({"path": "/a", "origins": [A], "methods": ["GET", "get"]}) == (("methods", 1), "methods: 'GET' is listed twice")
+
+
+def test_max_age_is_accepted_up_to_its_limit_and_refused_one_past_it():
+    assert parse_contract({"path": "/a", "origins": [A], "max_age": MAX_AGE_LIMIT}).max_age.exact == MAX_AGE_LIMIT
+    assert error_of({"path": "/a", "origins": [A], "max_age": MAX_AGE_LIMIT + 1}) == (
+        ("max_age",),
+        f"max_age {MAX_AGE_LIMIT + 1} is out of range (at most {MAX_AGE_LIMIT} seconds; browsers cap it anyway: "
+        "Chromium at 7200, Firefox at 86400)",
+    )
+
+
+def test_an_empty_audit_mapping_checks_every_probe():
+    assert parse_contract({"path": "/a", "origins": [A], "audit": {}}).audit == AuditSettings(True, ())
+
+
+def test_a_non_string_probe_id_is_named():
+    assert error_of({"path": "/a", "origins": [A], "audit": {"skip": [3]}}) == (("audit", 0), "audit[0] must be a string, got integer 3")
+
+
+def test_an_unknown_probe_lists_every_probe():
+    _, message = error_of({"path": "/a", "origins": [A], "audit": {"skip": ["nope-nope-nope"]}})
+    assert message == f"audit.skip: unknown probe 'nope-nope-nope' (probes: {', '.join(PROBE_IDS)})"
+
+
+def test_a_value_of_another_python_type_is_named_by_its_type():
+    """YAML dates arrive as datetime.date: the message names 'date', not a YAML word it is not."""
+    assert type_name(datetime.date(2024, 1, 1)) == "date"
+    assert error_of({"path": "/a", "origins": [A], "body": datetime.date(2024, 1, 1)})[1] == (
+        "body must be a string (or a mapping/list sent as JSON), got date"
+    )
