@@ -48,7 +48,7 @@ def framework_default(request: pytest.FixtureRequest) -> Optional[DefaultApp]:
             return DefaultApp(app, "Flask app from the `app` fixture (pytest-flask)")
     settings_module = _django_settings_module(request.config)
     if settings_module:
-        from django.core.wsgi import get_wsgi_application  # type: ignore[import-untyped]
+        from django.core.wsgi import get_wsgi_application
 
         return DefaultApp(get_wsgi_application(), f"Django project {settings_module} (pytest-django)")
     return None
