@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple, Union
 from urllib.parse import urljoin, urlsplit
 
 from pytest_cors.browser import rules as v
@@ -184,133 +184,205 @@ def _resolve(base: str, location: str) -> Optional[str]:
 
 
 def simulate_fetch(fetch: FetchRequest, profile: BrowserProfile, send: Send) -> BrowserVerdict:
-    """Run one fetch() as ``profile``'s engine would; ``send`` does the HTTP."""
-    page_origin = fetch.origin
-    first_url = fetch.url
-    method = normalize_method(fetch.method)
+    """Run one fetch() as ``profile``'s engine would; ``send`` does the HTTP.
+
+    A same-origin fetch never involves CORS. Otherwise each hop (the first URL, then each
+    redirect target) may need a preflight, sends the actual request and either ends the
+    fetch (a verdict) or yields the next hop; :data:`rules.MAX_REDIRECTS` bounds the loop.
+    """
+    if fetch.origin != NULL_ORIGIN and same_origin(fetch.url, fetch.origin):
+        return BrowserVerdict(
+            profile=profile.name, allowed=True, failure=None, message="", readable_headers={},
+            exchanges=(), preflight_sent=False, final_url=fetch.url, same_origin=True,
+        )
+    log = _FetchLog(fetch, profile)
+    outcome: Union[BrowserVerdict, _Hop] = _first_hop(fetch, profile)
+    while isinstance(outcome, _Hop):
+        outcome = _run_hop(outcome, log, send)
+    return outcome
+
+
+@dataclass(frozen=True)
+class _Hop:
+    """The request fetch() is about to make at one step of a redirect chain, and what earlier hops decided."""
+
+    url: str
+    method: str
+    headers: HeaderPairs
+    body: Optional[bytes]
+    #: The Origin header becomes ``null`` once a redirect crossed origins away from the page (Fetch "tainted").
+    tainted: bool
+    redirects: int = 0
+    #: Header names announced before a method-changing redirect, still announced after it (some engines).
+    preflight_names: Optional[Tuple[str, ...]] = None
+    #: Once a hop was preflighted, some engines preflight every later hop too.
+    sticky_preflight: bool = False
+
+
+def _first_hop(fetch: FetchRequest, profile: BrowserProfile) -> _Hop:
+    """The first request: method normalised, headers as fetch() keeps them, a string body typed text/plain."""
     headers = prepare_headers(header_pairs(fetch.headers), profile)
     body, headers = _body_and_headers(fetch, headers)
-    credentials = fetch.credentials
+    method = normalize_method(fetch.method)
+    return _Hop(url=fetch.url, method=method, headers=headers, body=body, tainted=fetch.origin == NULL_ORIGIN)
 
-    exchanges: List[Exchange] = []
-    warnings: List[str] = []
-    warning_messages: List[str] = []
-    preflight_sent = False
-    cache_seconds: Optional[int] = None
-    refusals: List[CookieRefusal] = []
+
+class _FetchLog:
+    """What one fetch() has done so far (exchanges, warnings, cookies held back), and the verdict it ends with.
+
+    Mutable on purpose: it is private to one :func:`simulate_fetch` call and only grows.
+    """
+
+    def __init__(self, fetch: FetchRequest, profile: BrowserProfile) -> None:
+        self.fetch = fetch
+        self.profile = profile
+        self.exchanges: List[Exchange] = []
+        self.warnings: List[str] = []
+        self.warning_messages: List[str] = []
+        self.preflight_sent = False
+        self.cache_seconds: Optional[int] = None
+        self.refusals: List[CookieRefusal] = []
 
     def verdict(
+        self,
         url: str,
         failure: Optional[v.Failure] = None,
         message: str = "",
         readable: Optional[Dict[str, str]] = None,
         withheld: bool = False,
     ) -> BrowserVerdict:
+        """The verdict at ``url``, carrying everything logged so far."""
         return BrowserVerdict(
-            profile=profile.name,
+            profile=self.profile.name,
             allowed=failure is None,
             failure=failure,
             message=message,
             readable_headers=readable or {},
-            exchanges=tuple(exchanges),
-            preflight_sent=preflight_sent,
-            warnings=tuple(warnings),
-            warning_messages=tuple(warning_messages),
-            preflight_cache_seconds=cache_seconds,
+            exchanges=tuple(self.exchanges),
+            preflight_sent=self.preflight_sent,
+            warnings=tuple(self.warnings),
+            warning_messages=tuple(self.warning_messages),
+            preflight_cache_seconds=self.cache_seconds,
             final_url=url,
             actual_withheld=withheld,
-            cookie_refusals=tuple(refusals),
+            cookie_refusals=tuple(self.refusals),
         )
 
     def blocked(
-        failure: v.Failure, url: str, *, location: Optional[str] = None, hop: bool = False, sent_origin: Optional[str] = None
+        self, failure: v.Failure, url: str, *, location: Optional[str] = None, hop: bool = False,
+        sent_origin: Optional[str] = None,
     ) -> BrowserVerdict:
+        """A blocked verdict with the console message this engine prints for ``failure``."""
+        page_origin = self.fetch.origin
         ctx = MessageContext(
-            url=url, origin=page_origin, first_url=first_url, location=location, sent_origin=sent_origin or page_origin
+            url=url, origin=page_origin, first_url=self.fetch.url, location=location,
+            sent_origin=sent_origin or page_origin,
         )
-        return verdict(url, failure, console_message(profile.message_style, failure, ctx, redirect_hop=hop))
+        message = console_message(self.profile.message_style, failure, ctx, redirect_hop=hop)
+        return self.verdict(url, failure, message)
 
-    def allowed(url: str, readable: Dict[str, str], *, withheld: bool = False) -> BrowserVerdict:
-        return verdict(url, readable=readable, withheld=withheld)
+    def allowed(self, url: str, readable: Dict[str, str], *, withheld: bool = False) -> BrowserVerdict:
+        """An allowed verdict; ``readable`` is what JavaScript may read of the response headers."""
+        return self.verdict(url, readable=readable, withheld=withheld)
 
-    if page_origin != NULL_ORIGIN and same_origin(first_url, page_origin):
-        return BrowserVerdict(
-            profile=profile.name, allowed=True, failure=None, message="", readable_headers={},
-            exchanges=(), preflight_sent=False, final_url=first_url, same_origin=True,
-        )
+    def add_warnings(self, warnings: Tuple[str, ...], url: str) -> None:
+        """Record a preflight's warnings once each (a redirect chain may repeat them)."""
+        for warning in warnings:
+            if warning not in self.warnings:
+                self.warnings.append(warning)
+                self.warning_messages.append(authorization_wildcard_warning(self.profile.message_style, url))
 
-    url = first_url
-    tainted = page_origin == NULL_ORIGIN
-    redirects = 0
-    preflight_names: Optional[List[str]] = None  # names carried over a method-changing redirect
-    sticky_preflight = False
-    while True:
-        origin_header = NULL_ORIGIN if tainted else page_origin
-        unsafe = unsafe_names_for(headers, profile)
+
+def _run_hop(hop: _Hop, log: _FetchLog, send: Send) -> Union[BrowserVerdict, _Hop]:
+    """One step of fetch(): preflight if needed, the actual request, then a verdict or the next hop."""
+    fetch, profile = log.fetch, log.profile
+    origin_header = NULL_ORIGIN if hop.tainted else fetch.origin
+    unsafe = unsafe_names_for(hop.headers, profile)
+    if hop.preflight_names is not None:
+        unsafe = sorted(set(unsafe) | set(hop.preflight_names))
+    if hop.method not in SAFELISTED_METHODS or unsafe or hop.sticky_preflight:
+        refused = _preflight(hop, unsafe, origin_header, log, send)
+        if refused is not None:
+            return refused
+
+    cookie: Optional[str] = None
+    if fetch.credentials and fetch.cookies:  # a preflight never carries cookies; each hop decides afresh
+        cookie, kept_back = cookies_for_request(fetch.cookies, fetch.origin, hop.url, profile, fetch.url)
+        log.refusals.extend(r for r in kept_back if r not in log.refusals)
+    actual = build_actual(hop.url, origin_header, hop.method, hop.headers, hop.body, cookie)
+    try:
+        response = send(actual)
+    except ActualRequestWithheld:
+        return log.allowed(hop.url, {}, withheld=True)
+    log.exchanges.append(Exchange("actual", actual, response))
+    failure = v.cors_check(response, origin_header, fetch.credentials, profile)
+    is_hop = v.is_followable_redirect(response)
+    if failure is not None:
+        location = _resolve(hop.url, response.header("Location") or "") if is_hop else None
+        return log.blocked(failure, hop.url, location=location, hop=is_hop, sent_origin=origin_header)
+    if not is_hop:
+        return log.allowed(hop.url, v.readable_headers(response, fetch.credentials))
+    return _follow_redirect(hop, response, unsafe, log)
+
+
+def _preflight(
+    hop: _Hop, unsafe: List[str], origin_header: str, log: _FetchLog, send: Send
+) -> Optional[BrowserVerdict]:
+    """Send the preflight for ``hop``; the blocked verdict when it fails, ``None`` when the actual request may go."""
+    profile = log.profile
+    preflight_origin = origin_header if profile.taints_preflight_origin else log.fetch.origin
+    preflight = build_preflight(hop.url, preflight_origin, hop.method, unsafe)
+    response = send(preflight)
+    log.exchanges.append(Exchange("preflight", preflight, response))
+    log.preflight_sent = True
+    result = v.evaluate_preflight(response, hop.method, unsafe, log.fetch.credentials, preflight_origin, profile)
+    log.cache_seconds = result.cache_seconds
+    if result.failure is not None:
+        refused = result.failure
+        if refused.code == v.HEADER_NOT_ALLOWED:
+            # Engines name the header as the page spelled it, not lowercased.
+            spelled = next((n for n, _ in hop.headers if n.lower() == refused.detail), refused.detail)
+            refused = dataclasses.replace(refused, detail=spelled)
+        return log.blocked(refused, hop.url, sent_origin=preflight_origin)
+    log.add_warnings(tuple(result.warnings), hop.url)
+    return None
+
+
+def _follow_redirect(hop: _Hop, response: HttpResponse, unsafe: List[str], log: _FetchLog) -> Union[BrowserVerdict, _Hop]:
+    """The next hop of a redirect, or the network error fetch() raises instead of following it."""
+    url = hop.url
+    location = _resolve(url, (response.header("Location") or "").strip())
+    if location is None or (
+        urlsplit(location).scheme.lower() in ("http", "https") and not is_valid_http_url(location)
+    ):
+        # Fetch: a Location that fails to parse is a network error.
+        invalid = v.Failure(v.REDIRECT_INVALID_LOCATION, False, response.header("Location"), response.status)
+        return log.blocked(invalid, url, location=location)
+    if hop.redirects + 1 > v.MAX_REDIRECTS:
+        return log.blocked(v.Failure(v.REDIRECT_TOO_MANY, False, None, response.status), url, location=location)
+    if urlsplit(location).scheme.lower() not in ("http", "https"):
+        return log.blocked(v.Failure(v.REDIRECT_SCHEME, False, location, response.status), url, location=location, hop=True)
+    if url_has_credentials(location):
+        return log.blocked(v.Failure(v.REDIRECT_CREDENTIALS, False, location, response.status), url, location=location, hop=True)
+    return _next_hop(hop, response.status, location, unsafe, log)
+
+
+def _next_hop(hop: _Hop, status: int, location: str, unsafe: List[str], log: _FetchLog) -> _Hop:
+    """The request for ``location``: method rewrite, sticky preflight, Authorization stripping, origin tainting."""
+    profile = log.profile
+    method, body, headers, rewritten = _rewrite_for_redirect(status, hop.method, hop.body, hop.headers)
+    sticky, preflight_names = hop.sticky_preflight, hop.preflight_names
+    if log.preflight_sent and profile.preflight_sticky_after_redirect:
+        sticky = True
+        if rewritten and profile.redirect_keeps_preflight_headers:
+            preflight_names = tuple(unsafe)
+    cross = not same_origin(hop.url, location)
+    if cross and profile.strips_authorization_on_cross_origin_redirect:
+        headers = tuple((n, val) for n, val in headers if n.lower() != "authorization")
         if preflight_names is not None:
-            unsafe = sorted(set(unsafe) | set(preflight_names))
-        if method not in SAFELISTED_METHODS or unsafe or sticky_preflight:
-            preflight_origin = origin_header if profile.taints_preflight_origin else page_origin
-            preflight = build_preflight(url, preflight_origin, method, unsafe)
-            response = send(preflight)
-            exchanges.append(Exchange("preflight", preflight, response))
-            preflight_sent = True
-            result = v.evaluate_preflight(response, method, unsafe, credentials, preflight_origin, profile)
-            cache_seconds = result.cache_seconds
-            if result.failure is not None:
-                refused = result.failure
-                if refused.code == v.HEADER_NOT_ALLOWED:
-                    spelled = next((n for n, _ in headers if n.lower() == refused.detail), refused.detail)
-                    refused = dataclasses.replace(refused, detail=spelled)
-                return blocked(refused, url, sent_origin=preflight_origin)
-            for warning in result.warnings:
-                if warning not in warnings:
-                    warnings.append(warning)
-                    warning_messages.append(authorization_wildcard_warning(profile.message_style, url))
-
-        cookie: Optional[str] = None
-        if credentials and fetch.cookies:  # a preflight never carries cookies; each hop decides afresh
-            cookie, kept_back = cookies_for_request(fetch.cookies, page_origin, url, profile, first_url)
-            refusals.extend(r for r in kept_back if r not in refusals)
-        actual = build_actual(url, origin_header, method, headers, body, cookie)
-        try:
-            response = send(actual)
-        except ActualRequestWithheld:
-            return allowed(url, {}, withheld=True)
-        exchanges.append(Exchange("actual", actual, response))
-        failure = v.cors_check(response, origin_header, credentials, profile)
-        is_hop = v.is_followable_redirect(response)
-        if failure is not None:
-            location = _resolve(url, response.header("Location") or "") if is_hop else None
-            return blocked(failure, url, location=location, hop=is_hop, sent_origin=origin_header)
-        if not is_hop:
-            return allowed(url, v.readable_headers(response, credentials))
-
-        location = _resolve(url, (response.header("Location") or "").strip())
-        if location is None or (
-            urlsplit(location).scheme.lower() in ("http", "https") and not is_valid_http_url(location)
-        ):
-            # Fetch: a Location that fails to parse is a network error.
-            invalid = v.Failure(v.REDIRECT_INVALID_LOCATION, False, response.header("Location"), response.status)
-            return blocked(invalid, url, location=location)
-        redirects += 1
-        if redirects > v.MAX_REDIRECTS:
-            return blocked(v.Failure(v.REDIRECT_TOO_MANY, False, None, response.status), url, location=location)
-        if urlsplit(location).scheme.lower() not in ("http", "https"):
-            return blocked(v.Failure(v.REDIRECT_SCHEME, False, location, response.status), url, location=location, hop=True)
-        if url_has_credentials(location):
-            return blocked(v.Failure(v.REDIRECT_CREDENTIALS, False, location, response.status), url, location=location, hop=True)
-        carried = unsafe
-        method, body, headers, rewritten = _rewrite_for_redirect(response.status, method, body, headers)
-        if preflight_sent and profile.preflight_sticky_after_redirect:
-            sticky_preflight = True
-            if rewritten and profile.redirect_keeps_preflight_headers:
-                preflight_names = carried
-        cross = not same_origin(url, location)
-        if cross and profile.strips_authorization_on_cross_origin_redirect:
-            headers = tuple((n, val) for n, val in headers if n.lower() != "authorization")
-            if preflight_names is not None:
-                preflight_names = [n for n in preflight_names if n != "authorization"]
-        if cross and origin_of_url(url) != origin_of_url(page_origin):
-            tainted = True
-        url = location
+            preflight_names = tuple(n for n in preflight_names if n != "authorization")
+    tainted = hop.tainted or (cross and origin_of_url(hop.url) != origin_of_url(log.fetch.origin))
+    return _Hop(
+        url=location, method=method, headers=headers, body=body, tainted=tainted,
+        redirects=hop.redirects + 1, preflight_names=preflight_names, sticky_preflight=sticky,
+    )

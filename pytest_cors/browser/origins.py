@@ -12,8 +12,8 @@ import functools
 import ipaddress
 import re
 from dataclasses import dataclass
-from typing import Optional
-from urllib.parse import urlsplit
+from typing import NoReturn, Optional
+from urllib.parse import SplitResult, urlsplit
 
 DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443, "ftp": 21}
 SUPPORTED_SCHEMES = ("http", "https")
@@ -198,6 +198,8 @@ def _parse_origin_text(value: str) -> str:
     """:func:`parse_origin` of a string, memoised: the contracts of one file repeat the same few origins.
 
     Only successful parses are cached (an :class:`OriginError` is raised afresh each time).
+    Each check below raises the error for the first near-miss it recognises, in the order
+    a user most likely made the mistake (whitespace, ``null``, scheme, path, host, port).
     """
     text = value.strip()
     if text != value:
@@ -209,37 +211,62 @@ def _parse_origin_text(value: str) -> str:
     if not text:
         raise OriginError(value, "empty origin")
     if "://" not in text:
-        guess = None
-        if re.match(r"^[A-Za-z0-9.\-]+(:\d+)?(/.*)?$", text):
-            try:
-                guess = parse_origin("https://" + text.split("/", 1)[0])
-            except OriginError:
-                guess = None
-        raise OriginError(value, "missing scheme (an origin is scheme://host[:port])", guess)
+        _reject_missing_scheme(value, text)
     try:
         parts = urlsplit(text)
     except ValueError as exc:  # e.g. an unclosed or invalid IPv6 literal
         raise OriginError(value, f"not a valid URL ({exc})") from None
     scheme = parts.scheme.lower()
-    if scheme not in SUPPORTED_SCHEMES:
-        suggestion = None
-        if scheme in ("ws", "wss"):
-            # The page's origin is the http(s) origin of the same host; drop any path too.
-            suggestion = ("http://" if scheme == "ws" else "https://") + parts.netloc.rsplit("@", 1)[-1]
-        elif parts.hostname and "." in parts.hostname:
-            # ftp://app.example.com, htps://app.example.com: the web origin of that host.
-            suggestion = "https://" + parts.netloc.rsplit("@", 1)[-1]
-        raise OriginError(
-            value,
-            f"unsupported scheme {parts.scheme!r} (CORS origins here are http or https)",
-            _quiet_parse(suggestion) if suggestion else None,
-        )
-    netloc = parts.netloc
-    userinfo = "@" in netloc
-    host_port = netloc.rsplit("@", 1)[-1]
-    bare = f"{scheme}://{host_port}"
+    _check_scheme(value, parts)
+    host_port = parts.netloc.rsplit("@", 1)[-1]
+    _check_nothing_but_origin(value, text, parts, f"{scheme}://{host_port}")
+    host, port_text = _split_host_port(host_port)
+    if not host:
+        raise OriginError(value, "missing host")
+    if not host.startswith("[") and _HOST_FORBIDDEN.search(host):
+        raise OriginError(value, f"host {host!r} contains a character a URL host cannot have")
+    port = _parse_port(value, scheme, host, port_text)
+    return Origin(scheme, _canonical_host(value, scheme, host.lower(), port), port).serialize()
+
+
+def _reject_missing_scheme(value: str, text: str) -> NoReturn:
+    """Raise for ``app.example.com``-style text, suggesting the https origin of that host when it looks like one."""
+    guess = None
+    if re.match(r"^[A-Za-z0-9.\-]+(:\d+)?(/.*)?$", text):
+        try:
+            guess = parse_origin("https://" + text.split("/", 1)[0])
+        except OriginError:
+            guess = None
+    raise OriginError(value, "missing scheme (an origin is scheme://host[:port])", guess)
+
+
+def _check_scheme(value: str, parts: SplitResult) -> None:
+    """Raise unless the scheme is http(s); suggest the web origin a ws/ftp/typo'd scheme most likely meant."""
+    scheme = parts.scheme.lower()
+    if scheme in SUPPORTED_SCHEMES:
+        return
+    suggestion = None
+    if scheme in ("ws", "wss"):
+        # The page's origin is the http(s) origin of the same host; drop any path too.
+        suggestion = ("http://" if scheme == "ws" else "https://") + parts.netloc.rsplit("@", 1)[-1]
+    elif parts.hostname and "." in parts.hostname:
+        # ftp://app.example.com, htps://app.example.com: the web origin of that host.
+        suggestion = "https://" + parts.netloc.rsplit("@", 1)[-1]
+    raise OriginError(
+        value,
+        f"unsupported scheme {parts.scheme!r} (CORS origins here are http or https)",
+        _quiet_parse(suggestion) if suggestion else None,
+    )
+
+
+def _check_nothing_but_origin(value: str, text: str, parts: SplitResult, bare: str) -> None:
+    """Raise, listing every extra at once, when a URL has userinfo, a path, a query or a fragment.
+
+    All problems are reported together (with ``bare``, the origin alone, as the fix) so a
+    user pasting a full URL fixes it in one go.
+    """
     problems = []
-    if userinfo:
+    if "@" in parts.netloc:
         problems.append("it contains userinfo (user:password@), which an origin never has")
     if parts.path == "/" and not parts.query and not parts.fragment and not text.endswith("//"):
         problems.append("trailing slash (an origin has no path)")
@@ -251,35 +278,37 @@ def _parse_origin_text(value: str) -> str:
         problems.append("it contains a fragment")
     if problems:
         raise OriginError(value, "; ".join(problems), _quiet_parse(bare))
-    host, port_text = _split_host_port(host_port)
-    if not host:
-        raise OriginError(value, "missing host")
-    if not host.startswith("[") and _HOST_FORBIDDEN.search(host):
-        raise OriginError(value, f"host {host!r} contains a character a URL host cannot have")
-    port: Optional[int] = None
-    if port_text is not None:
-        if port_text == "":
-            raise OriginError(value, "empty port after ':'", _quiet_parse(f"{scheme}://{host}"))
-        if not port_text.isdigit() or not port_text.isascii():
-            raise OriginError(value, f"port {port_text!r} is not a number")
-        digits = port_text.lstrip("0") or "0"
-        if len(digits) > 5 or int(digits) > 65535:
-            shown = digits if len(digits) <= 12 else digits[:12] + "..."
-            raise OriginError(value, f"port {shown} is out of range (0-65535)")
-        port = int(digits)
-    host = host.lower()
+
+
+def _parse_port(value: str, scheme: str, host: str, port_text: Optional[str]) -> Optional[int]:
+    """The explicit port (leading zeros allowed, as URL parsing allows), or ``None``; raise when it is not 0-65535."""
+    if port_text is None:
+        return None
+    if port_text == "":
+        raise OriginError(value, "empty port after ':'", _quiet_parse(f"{scheme}://{host}"))
+    if not port_text.isdigit() or not port_text.isascii():
+        raise OriginError(value, f"port {port_text!r} is not a number")
+    digits = port_text.lstrip("0") or "0"
+    if len(digits) > 5 or int(digits) > 65535:
+        shown = digits if len(digits) <= 12 else digits[:12] + "..."
+        raise OriginError(value, f"port {shown} is out of range (0-65535)")
+    return int(digits)
+
+
+def _canonical_host(value: str, scheme: str, host: str, port: Optional[int]) -> str:
+    """The lowercased ``host`` as a browser serialises it: IPv6 compressed; non-ASCII refused (browsers send punycode)."""
     if host.startswith("[") and host.endswith("]"):
         canonical = _canonical_ipv6(host[1:-1])
         if canonical is None:
             raise OriginError(value, f"host {host!r} is not a valid IPv6 address")
-        host = canonical
-    elif not host.isascii():
+        return canonical
+    if not host.isascii():
         raise OriginError(
             value,
             f"host {host!r} is not ASCII; browsers send the IDNA (punycode) form in Origin",
             _quiet_parse(_idna_origin(scheme, host, port)),
         )
-    return Origin(scheme, host, port).serialize()
+    return host
 
 
 def _idna_origin(scheme: str, host: str, port: Optional[int]) -> Optional[str]:
