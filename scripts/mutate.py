@@ -3,6 +3,7 @@
     python scripts/mutate.py report                 # every module of pytest_cors/report/
     python scripts/mutate.py pytest_cors/report/curl.py
     python scripts/mutate.py report --results       # list the surviving mutants of the last run
+    python scripts/mutate.py report NAME...         # run only these mutants again (after adding tests)
 
 It runs mutmut 3 (the ``dev`` extra) with the ``[tool.mutmut]`` settings of pyproject.toml,
 narrowed here to the package's modules (``only_mutate``) and to the tests that exercise them
@@ -68,6 +69,7 @@ def main(argv: List[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("target", help="package (" + ", ".join(PACKAGES) + ") or pytest_cors/<package>/<module>.py")
     parser.add_argument("--results", action="store_true", help="list the mutants that survived the last run")
+    parser.add_argument("mutants", nargs="*", help="only these mutant names (e.g. the survivors of the last run)")
     parser.add_argument("--max-children", type=int, default=2, help="parallel test processes (default 2)")
     args = parser.parse_args(argv)
     label, modules, tests = selection(args.target)
@@ -94,7 +96,7 @@ def main(argv: List[str]) -> int:
             shutil.move(str(PARKED / label), "mutants")
     os.makedirs("mutants", exist_ok=True)
     CURRENT.write_text(label)
-    return cli(["run", "--max-children", str(args.max_children)], standalone_mode=False) or 0
+    return cli(["run", "--max-children", str(args.max_children), *args.mutants], standalone_mode=False) or 0
 
 
 if __name__ == "__main__":

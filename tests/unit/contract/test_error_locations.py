@@ -189,3 +189,54 @@ def test_a_value_of_another_python_type_is_named_by_its_type():
     assert error_of({"path": "/a", "origins": [A], "body": datetime.date(2024, 1, 1)})[1] == (
         "body must be a string (or a mapping/list sent as JSON), got date"
     )
+
+
+MORE_CASES = [
+    ({"path": 5, "origins": [A]}, ("path",), "path must be a string like '/api/users', got integer 5"),
+    (
+        {"path": "HTTPS://x.example.com/api", "origins": [A]},
+        ("path",),
+        "path 'HTTPS://x.example.com/api' is a full URL; give the path only (e.g. '/api/users') and set the target "
+        "with --cors-url, the cors_url ini key, or target: in the YAML file",
+    ),
+    ({"path": "/a", "name": "", "origins": [A]}, ("name",), "name must be a non-empty string, got string ''"),
+    ({"path": "/a", 3: 1, "origins": [A]}, (3,), "contract keys must be strings, got integer 3"),
+    ({"path": "/a", "origins": [A], "origin": [A]}, ("origin",), "'origin' and 'origins' given together; use 'origins' only"),
+    (
+        {"path": "/a", "origins": [A], "deny_origins": ["https://*.example.com"]},
+        ("deny_origins", 0),
+        "deny_origins: 'https://*.example.com' is a pattern; deny_origins takes exact origins only",
+    ),
+    ({"path": "/a", "origins": [A, "https://b.example.com", A]}, ("origins", 2), "origins: origin 'https://a.example.com' is listed twice"),
+    (
+        {"path": "/a", "origins": ["https://a.example.com https://b.example.com"]},
+        ("origins", 0),
+        "origins: 'https://a.example.com https://b.example.com' is several origins in one string; "
+        "write a list: [https://a.example.com, https://b.example.com]",
+    ),
+    (
+        {"path": "/a", "origins": ["https://a.example.com,https://b.example.com"]},
+        ("origins", 0),
+        "origins: 'https://a.example.com,https://b.example.com' is several origins in one string; "
+        "write a list: [https://a.example.com, https://b.example.com]",
+    ),
+    ({"path": "/a", "deny_origins": [A], "expose_headers": ["X-A"]}, ("expose_headers",), "expose_headers needs at least one allowed origin to read them"),
+    (
+        {"path": "/a", "origins": [A], "cookies": {"sid": "1"}},
+        ("cookies",),
+        "cookies are given but credentials is false: browsers send cookies only on credentialed requests "
+        "(fetch(..., {credentials: 'include'})); set credentials: true",
+    ),
+    (["x"], (), "a contract must be a mapping of keys, got list ['x']"),
+]
+
+
+@pytest.mark.parametrize(("data", "path", "message"), MORE_CASES, ids=[c[2][:40] for c in MORE_CASES])
+def test_more_errors_point_at_the_key_to_fix_with_their_exact_message(data, path, message):
+    assert error_of(data) == (path, message)
+
+
+def test_a_header_value_may_hold_any_latin1_text_but_cr_lf_nul():
+    value = "XX Bearer abc, 0\t$&'\""
+    contract = parse_contract({"path": "/a", "origins": [A], "request_headers": {"X-A": value}})
+    assert contract.request_headers == (("X-A", value),)
