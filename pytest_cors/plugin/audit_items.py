@@ -12,7 +12,7 @@ that URL. Findings at or above ``--cors-audit-severity`` fail (or warn with
 from __future__ import annotations
 
 import warnings
-from typing import Any, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import pytest
 
@@ -30,6 +30,8 @@ from pytest_cors.transport import Transport
 
 REGISTRY_KEY = pytest.StashKey[AuditRegistry]()
 FINDINGS_KEY = pytest.StashKey[List[Tuple[str, Finding]]]()
+#: The same findings by node id, so an item's record reads its own without scanning the run's.
+FINDINGS_BY_NODE_KEY = pytest.StashKey[Dict[str, List[Finding]]]()
 ACCEPTED_RISK = "accepted risk (audit: skip in the contract)"
 
 
@@ -73,6 +75,8 @@ def judge_findings(config: pytest.Config, nodeid: str, findings: Sequence[Findin
     """Remember findings for the summary; return the failure text, or warn, per the settings."""
     settings = get_settings(config)
     config.stash.setdefault(FINDINGS_KEY, []).extend((nodeid, f) for f in findings)
+    if findings:
+        config.stash.setdefault(FINDINGS_BY_NODE_KEY, {}).setdefault(nodeid, []).extend(findings)
     threshold = settings.audit_severity
     if not any(at_or_above(f.severity, threshold) for f in findings):
         return None

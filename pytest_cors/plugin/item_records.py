@@ -10,12 +10,14 @@ hook adds the JUnit properties (``item.user_properties``).
 
 from __future__ import annotations
 
+import os
 from typing import Any, Dict, List, Optional, Set
 
 import pytest
 
+from pytest_cors.audit.catalogue import at_or_above
 from pytest_cors.check.case import CaseResult
-from pytest_cors.plugin.audit_items import FINDINGS_KEY, CorsAuditItem
+from pytest_cors.plugin.audit_items import FINDINGS_BY_NODE_KEY, CorsAuditItem
 from pytest_cors.plugin.fixtures import get_run, get_settings
 from pytest_cors.plugin.items import YamlContractItem
 from pytest_cors.report.records import case_record, finding_record, item_record
@@ -34,6 +36,13 @@ SENT_KEY = pytest.StashKey[Set[str]]()
 DETAIL_KEY = pytest.StashKey[bool]()
 POLICY_KEY = pytest.StashKey[bool]()
 DETAILED_SUFFIXES = (".json", ".html", ".htm")
+#: Whether records are built at each teardown (something reads every record), decided once per process.
+EAGER_KEY = pytest.StashKey[bool]()
+#: Otherwise: the items whose record is not built yet, and whether one of them makes the matrix show.
+PENDING_KEY = pytest.StashKey[List[pytest.Item]]()
+NOTABLE_KEY = pytest.StashKey[bool]()
+REPORTS_KEY = pytest.StashKey[bool]()
+STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 
 
 def owner_of(item: pytest.Item) -> str:
@@ -140,8 +149,7 @@ def make_record(item: pytest.Item) -> Optional[Dict[str, Any]]:
         )
     findings = [
         finding_record(f, owner, run.redactor, settings.audit_severity)
-        for nodeid, f in config.stash.get(FINDINGS_KEY, [])
-        if nodeid == item.nodeid
+        for f in config.stash.get(FINDINGS_BY_NODE_KEY, {}).get(item.nodeid, [])
     ]
     if not cases and not findings and not isinstance(item, YamlContractItem):
         return None
@@ -149,6 +157,46 @@ def make_record(item: pytest.Item) -> Optional[Dict[str, Any]]:
     record = item_record(item.nodeid, _outcome(reports), run.redactor.text(_message(reports)), cases, findings)
     record["order"] = config.stash.get(ORDER_KEY, {}).get(item.nodeid, -1)
     return record
+
+
+def records_eager(config: pytest.Config) -> bool:
+    """Whether every item's record is read: a report, a lockfile, -v, a step summary, or an xdist controller.
+
+    Otherwise records only matter when an item makes the end-of-run matrix show, so
+    they are built then, all at once (``pending_records``), and a passing run builds none.
+    """
+    eager = config.stash.get(EAGER_KEY, None)
+    if eager is None:
+        eager = config.stash[EAGER_KEY] = (
+            hasattr(config, "workerinput")  # the controller reads them; it cannot ask later
+            or config.stash.get(REPORTS_KEY, True)
+            or config.stash.get(POLICY_KEY, True)
+            or config.getoption("verbose") > 0
+            or bool(os.environ.get(STEP_SUMMARY))
+        )
+    return eager
+
+
+def defer_record(item: pytest.Item) -> None:
+    """Keep the item for ``pending_records``; note whether it makes the matrix show (as ``Endpoint.failing``)."""
+    config = item.config
+    config.stash.setdefault(PENDING_KEY, []).append(item)
+    if config.stash.get(NOTABLE_KEY, False):
+        return
+    threshold = get_settings(config).audit_severity
+    config.stash[NOTABLE_KEY] = (
+        _outcome(item.stash.get(PHASES_KEY, [])) in ("failed", "error")
+        or any(not result.passed for result in observed(item))
+        or any(at_or_above(f.severity, threshold) for f in config.stash.get(FINDINGS_BY_NODE_KEY, {}).get(item.nodeid, []))
+    )
+
+
+def pending_records(config: pytest.Config) -> List[Dict[str, Any]]:
+    """The deferred items' records, when one of them makes the matrix show; none for a passing run."""
+    if not config.stash.get(NOTABLE_KEY, False):
+        return []
+    records = [make_record(item) for item in config.stash.get(PENDING_KEY, [])]
+    return [record for record in records if record is not None]
 
 
 @pytest.hookimpl(wrapper=True)
@@ -159,9 +207,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     item.stash.setdefault(PHASES_KEY, []).append(report)
     if call.when == "teardown":
-        record = make_record(item)
-        if record is not None:
-            report.cors_record = record
+        if records_eager(item.config):
+            record = make_record(item)
+            if record is not None:
+                report.cors_record = record
+        else:
+            defer_record(item)
         inventory = item.config.stash.get(INVENTORY_KEY, {})
         sent = item.config.stash.setdefault(SENT_KEY, set())
         path = owner_of(item).split("::", 1)[0]
@@ -177,3 +228,4 @@ def pytest_configure(config: pytest.Config) -> None:
     install_observer(config)
     paths = list(config.getoption("cors_report", default=None) or []) + list(config.getini("cors_report") or [])
     config.stash[DETAIL_KEY] = any(str(p).lower().endswith(DETAILED_SUFFIXES) for p in paths)
+    config.stash[REPORTS_KEY] = bool(paths)

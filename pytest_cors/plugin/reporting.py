@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Optional, Set
 import pytest
 
 from pytest_cors.plugin.fixtures import get_settings
+from pytest_cors.plugin.item_records import pending_records
 from pytest_cors.plugin.snapshot_plugin import SnapshotOutcome, finish, get_snapshot
 from pytest_cors.report.markdown import render_markdown
 from pytest_cors.report.matrix import endpoints, has_changes, header, one_line, rows, text_table
@@ -71,6 +72,7 @@ class CorsRunRecords:
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         """Settle the lockfile, then write every report (trylast: after the items' own hooks)."""
+        self.records.extend(pending_records(self.config))
         records = tuple(sorted(self.records, key=lambda r: (r.get("order", -1), r["nodeid"])))
         self.snapshot = finish(self.config, list(records), self.inventory, self.completed)
         lockfile = None

@@ -12,6 +12,7 @@ import pytest
 
 import pytest_cors.check.run as check_run
 import pytest_cors.contract.yaml_loader as yaml_loader
+import pytest_cors.plugin.item_records as item_records
 import pytest_cors.report.case_failure as case_failure
 
 QUIET = ("-p", "no:cacheprovider", "-p", "no:hypothesispytest")
@@ -86,6 +87,35 @@ def test_a_failing_item_builds_its_report(project, monkeypatch):
     project.makefile(".yaml", cors_api=contracts(1, origin="https://other.example.com"))
     project.runpytest_inprocess(*QUIET, "--cors-audit", "off").assert_outcomes(passed=1, failed=1)
     assert len(reports.args) == 1 and curls.args
+
+
+def test_without_a_report_or_lockfile_passing_items_build_no_record(project, monkeypatch):
+    records = Calls(monkeypatch, item_records, "make_record")
+    project.makefile(".yaml", cors_api=contracts(3))
+    project.runpytest_inprocess(*QUIET).assert_outcomes(passed=result_count(project))
+    assert records.args == []
+
+
+def result_count(project: pytest.Pytester) -> int:
+    """How many items the project collects (the audit adds items per contract)."""
+    return len([line for line in project.runpytest_inprocess(*QUIET, "--co", "-q").outlines if "::" in line])
+
+
+def _matrix(lines: list) -> list:
+    start = next(i for i, line in enumerate(lines) if "CORS matrix" in line)
+    return [line for line in lines[start:] if not line.startswith("=") or "CORS matrix" in line]
+
+
+def test_a_failing_item_builds_every_record_and_the_matrix_is_unchanged(project, monkeypatch, tmp_path):
+    """Deferred records are built at the end when one item fails: the matrix and counts match an eager run's."""
+    project.makefile(".yaml", cors_api=contracts(3), cors_bad=contracts(1, origin="https://other.example.com").replace("name: c", "name: b"))
+    total = result_count(project)
+    records = Calls(monkeypatch, item_records, "make_record")
+    deferred = project.runpytest_inprocess(*QUIET)
+    assert len(records.args) == total  # every item, passing ones too: the one-line counts read them all
+    eager = project.runpytest_inprocess(*QUIET, "--cors-report", str(tmp_path / "run.md"))
+    assert "cases on" in "\n".join(deferred.outlines)
+    assert _matrix(deferred.outlines)[:-1] == _matrix(eager.outlines)[:-1]  # the last line is pytest's timing
 
 
 def test_items_sharing_a_fixture_closure_still_get_every_fixture(project):
