@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Optional
-from urllib.parse import urlsplit, urlunsplit
 
 from pytest_cors.browser import rules as v
+from pytest_cors.browser.origins import without_userinfo
 from pytest_cors.browser.profiles import MessageStyle
 
 _FETCH_TRAILER = " Have the server send the header with a valid value."
@@ -137,7 +137,7 @@ def _safari_reason(failure: v.Failure, ctx: MessageContext) -> str:
         return f"Request header field {failure.detail} is not allowed by Access-Control-Allow-Headers."
     if code == v.REDIRECT_CREDENTIALS:
         return (
-            f"Cross-origin redirection to {_without_userinfo(ctx.location or '')} denied by Cross-Origin "
+            f"Cross-origin redirection to {without_userinfo(ctx.location or '')} denied by Cross-Origin "
             f"Resource Sharing policy: redirection URL {ctx.location} has credentials"
         )
     if code == v.REDIRECT_SCHEME:
@@ -148,13 +148,6 @@ def _safari_reason(failure: v.Failure, ctx: MessageContext) -> str:
     if code == v.REDIRECT_TOO_MANY:
         return "Load cannot follow more than 20 redirections"
     raise KeyError(code)
-
-
-def _without_userinfo(url: str) -> str:
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[1], parts.path, parts.query, parts.fragment))
 
 
 def safari_message(failure: v.Failure, ctx: MessageContext, *, redirect_hop: bool = False) -> str:

@@ -13,7 +13,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 from typing import NoReturn, Optional
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443, "ftp": 21}
 SUPPORTED_SCHEMES = ("http", "https")
@@ -141,6 +141,14 @@ def same_origin(a: str, b: str) -> bool:
     """Whether two URLs (or serialized origins) share a tuple origin."""
     oa, ob = origin_of_url(a), origin_of_url(b)
     return not oa.is_opaque and oa == ob
+
+
+def without_userinfo(url: str) -> str:
+    """``url`` without ``user:password@``: the form WebKit prints in its redirect message and the one safe to commit."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[1], parts.path, parts.query, parts.fragment))
 
 
 _URL_HOST_FORBIDDEN = re.compile(r"[\x00-\x20#/:<>?@\[\\\]^|]")

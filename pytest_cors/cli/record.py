@@ -14,7 +14,7 @@ import shlex
 import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from pytest_cors.audit.catalogue import at_or_above
 from pytest_cors.audit.runner import ContractAudit
@@ -24,6 +24,7 @@ from pytest_cors.browser.origins import (
     parse_origin,
     same_origin,
     serialize_url_origin,
+    without_userinfo,
 )
 from pytest_cors.browser.profiles import (
     UnknownProfileError,
@@ -140,17 +141,16 @@ def _target(args: argparse.Namespace, run: CorsRun, server_url: Optional[str]) -
         raise UsageError("give a target: --url https://staging.example.com or --app myproject.wsgi:application")
     if not is_valid_http_url(url):
         raise UsageError(f"--url: {url!r} is not an http(s) URL (e.g. https://staging.example.com)")
-    return run.live(url), _without_userinfo(url).rstrip("/")
+    return run.live(url), _target_without_userinfo(url).rstrip("/")
 
 
-def _without_userinfo(url: str) -> str:
+def _target_without_userinfo(url: str) -> str:
     """The URL to write as ``target:``: a user name and password never go into a file meant for commit."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
+    if "@" not in urlsplit(url).netloc:
         return url
     print("pytest-cors record: note: the URL's user name and password are not written to the file; pass the URL "
           "with --cors-url when running pytest", file=sys.stderr)
-    return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[1], parts.path, parts.query, parts.fragment))
+    return without_userinfo(url)
 
 
 def _header(args: argparse.Namespace, transport: Transport, profiles: Sequence[str], argv: Sequence[str]) -> List[str]:
