@@ -255,6 +255,4 @@ def format_case_failure(result: CaseResult, redactor: Redactor = Redactor()) -> 
     if contract.where:
         lines.append(f"Contract: {contract.where}")
     text = "\n".join(lines)
-    secrets = [val for name, val in contract.request_headers if redactor.is_secret(name)]
-    secrets += [cookie.value for cookie in contract.cookies]
-    return printable(redactor.text(text, secrets))
+    return printable(redactor.text(text, redactor.contract_secrets(contract)))

@@ -23,9 +23,7 @@ Record = Dict[str, Any]
 
 
 def _secrets(result: CaseResult, redactor: Redactor) -> List[str]:
-    contract = result.case.contract
-    values = [value for name, value in contract.request_headers if redactor.is_secret(name)]
-    values += [cookie.value for cookie in contract.cookies]
+    values = redactor.contract_secrets(result.case.contract)
     for exchange in result.exchanges:
         values += [value for name, value in exchange.request.headers if redactor.is_secret(name)]
     return values

@@ -9,13 +9,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import FrozenSet, Iterable, Set
+from typing import TYPE_CHECKING, FrozenSet, Iterable, List, Set
 from urllib.parse import urlsplit, urlunsplit
+
+if TYPE_CHECKING:
+    from pytest_cors.contract.model import CorsContract
 
 REDACTED = "<redacted>"
 ALWAYS_REDACTED = frozenset({"authorization", "cookie", "proxy-authorization", "set-cookie"})
 #: ``scheme://user:password@`` in any text; group 1 keeps ``scheme://user:``.
 _URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:]*:)[^\s/?#@]*@")
+
+
+def _worth_hiding(value: str) -> bool:
+    """Values shorter than four characters are not hidden: replacing ``a`` or ``42`` everywhere would mangle reports."""
+    return len(value) >= 4
+
+
+def _hide_values(text: str, values: Iterable[str]) -> str:
+    """``text`` with each of ``values`` replaced by ``<redacted>``, longest first so a secret's prefix leaves no tail."""
+    for secret in sorted(values, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return text
 
 
 class SecretValues:
@@ -30,14 +45,11 @@ class SecretValues:
 
     def add(self, values: Iterable[str]) -> None:
         """Remember values to hide (shorter than 4 characters they would mangle reports, so they are skipped)."""
-        self._values.update(value for value in values if value and len(value) >= 4)
+        self._values.update(value for value in values if _worth_hiding(value))
 
     def hide(self, text: str) -> str:
-        """``text`` with every remembered value replaced by ``<redacted>``, longest first."""
-        for secret in sorted(self._values, key=len, reverse=True):
-            if secret in text:
-                text = text.replace(secret, REDACTED)
-        return text
+        """``text`` with every remembered value replaced by ``<redacted>``."""
+        return _hide_values(text, self._values)
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,11 @@ class Redactor:
         """Whether the value of header ``name`` must never be shown."""
         lowered = name.lower()
         return lowered in ALWAYS_REDACTED or lowered in self.extra
+
+    def contract_secrets(self, contract: CorsContract) -> List[str]:
+        """The contract's secret header values and cookie values: hidden wherever a report quotes them, not only in their header."""
+        values = [value for name, value in contract.request_headers if self.is_secret(name)]
+        return values + [cookie.value for cookie in contract.cookies]
 
     def header(self, name: str, value: str) -> str:
         """The value of header ``name`` as it may be shown."""
@@ -83,9 +100,7 @@ class Redactor:
 
     def text(self, text: str, secrets: Iterable[str] = ()) -> str:
         """``text`` with each of ``secrets`` (four characters or more) and every URL password hidden."""
-        for secret in sorted(set(secrets), key=len, reverse=True):
-            if secret and len(secret) >= 4:
-                text = text.replace(secret, REDACTED)
+        text = _hide_values(text, {secret for secret in secrets if _worth_hiding(secret)})
         return self.values.hide(self.urls(text))
 
 
