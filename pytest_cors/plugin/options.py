@@ -46,9 +46,14 @@ FLAGS: Tuple[Tuple[str, str, str], ...] = (
 )
 
 
+def option_group(parser: pytest.Parser) -> pytest.OptionGroup:
+    """The one ``--help`` group every module of the plugin adds its ``--cors-*`` options to."""
+    return parser.getgroup("cors", "CORS contract testing (pytest-cors)")
+
+
 def add_options(parser: pytest.Parser) -> None:
     """Add every ``--cors-*`` option, in one group, each with its ini twin."""
-    group = parser.getgroup("cors", "CORS contract testing (pytest-cors)")
+    group = option_group(parser)
     for flag, ini, help_text, ini_type, default in OPTIONS:
         group.addoption(flag, dest=ini, default=None, metavar=ini.upper().replace("CORS_", ""), help=help_text)
         parser.addini(ini, help=help_text, type=ini_type, default=default)

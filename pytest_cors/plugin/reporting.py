@@ -16,6 +16,7 @@ import pytest
 
 from pytest_cors.plugin.fixtures import get_settings
 from pytest_cors.plugin.item_records import pending_records
+from pytest_cors.plugin.options import option_group
 from pytest_cors.plugin.snapshot_plugin import SnapshotOutcome, finish, get_snapshot
 from pytest_cors.report.markdown import render_markdown
 from pytest_cors.report.matrix import endpoints, has_changes, header, one_line, rows, text_table
@@ -29,7 +30,7 @@ STYLES = {"good": {"green": True}, "bad": {"red": True, "bold": True}, "warn": {
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     """Add ``--cors-report`` and its ini twin to the plugin's option group."""
-    group = parser.getgroup("cors", "CORS contract testing (pytest-cors)")
+    group = option_group(parser)
     group.addoption("--cors-report", dest="cors_report", action="append", default=[], metavar="PATH", help=HELP_REPORT)
     parser.addini("cors_report", help=HELP_REPORT + " (space-separated paths)", type="args", default=[])
 

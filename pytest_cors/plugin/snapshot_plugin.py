@@ -17,6 +17,7 @@ import pytest
 
 from pytest_cors.errors import CorsContractFailure, CorsReportedError
 from pytest_cors.plugin.item_records import CHANGES_KEY, INVENTORY_KEY, POLICY_KEY, build_inventory, observed, owner_of
+from pytest_cors.plugin.options import option_group
 from pytest_cors.snapshot.diff import Change, ChangeKind, compare, counts
 from pytest_cors.snapshot.lockfile import (
     Inventory,
@@ -75,7 +76,7 @@ OUTCOME_KEY = pytest.StashKey[SnapshotOutcome]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     """Add ``--cors-snapshot`` / ``--cors-snapshot-update`` and their ini twins."""
-    group = parser.getgroup("cors", "CORS contract testing (pytest-cors)")
+    group = option_group(parser)
     group.addoption("--cors-snapshot", dest="cors_snapshot", default=None, metavar="PATH", help=HELP_SNAPSHOT)
     parser.addini("cors_snapshot", help=HELP_SNAPSHOT, default=DEFAULT_LOCKFILE)
     group.addoption("--cors-snapshot-update", dest="cors_snapshot_update", action="store_true", default=None, help=HELP_UPDATE)
