@@ -7,8 +7,8 @@ written: they identify test items, and node ids are printed everywhere.
 
 An unset variable without a default is an error naming the variable and
 ``file:line:column``. Every value that came from the environment is returned
-so the run's redactor hides it in every report (values shorter than
-:data:`MIN_SECRET_LENGTH` characters are not hidden: they would mangle reports).
+so the run's redactor hides it in every report (it skips values too short to
+hide without mangling reports: :data:`pytest_cors.report.redaction.MIN_SECRET_LENGTH`).
 ``$${`` writes a literal ``${``.
 """
 
@@ -20,7 +20,6 @@ from typing import Any, Callable, Iterable, List, Mapping, Optional, Set, Tuple
 
 from pytest_cors.contract.yaml_loader import MarkedDict, MarkedList
 
-MIN_SECRET_LENGTH = 4
 _REFERENCE = re.compile(r"\$\$\{|\$\{([^}]*)\}")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -93,7 +92,7 @@ def expand_document(data: Any, environ: Mapping[str, str], locate: Callable[[Any
         return node
 
     expanded = walk(data, (), None, None)
-    return expanded, Expansion({value for value in found if len(value) >= MIN_SECRET_LENGTH})
+    return expanded, Expansion(found)
 
 
 #: Shortest environment value looked for inside marker arguments (shorter ones match by accident).

@@ -21,9 +21,12 @@ ALWAYS_REDACTED = frozenset({"authorization", "cookie", "proxy-authorization", "
 _URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:]*:)[^\s/?#@]*@")
 
 
+#: Shorter values are not hidden: replacing ``a`` or ``42`` everywhere would mangle reports.
+MIN_SECRET_LENGTH = 4
+
+
 def _worth_hiding(value: str) -> bool:
-    """Values shorter than four characters are not hidden: replacing ``a`` or ``42`` everywhere would mangle reports."""
-    return len(value) >= 4
+    return len(value) >= MIN_SECRET_LENGTH
 
 
 def _hide_values(text: str, values: Iterable[str]) -> str:
@@ -44,7 +47,7 @@ class SecretValues:
         self._values: Set[str] = set()
 
     def add(self, values: Iterable[str]) -> None:
-        """Remember values to hide (shorter than 4 characters they would mangle reports, so they are skipped)."""
+        """Remember values to hide (all but the ones shorter than :data:`MIN_SECRET_LENGTH`)."""
         self._values.update(value for value in values if _worth_hiding(value))
 
     def hide(self, text: str) -> str:
@@ -99,7 +102,7 @@ class Redactor:
         return _URL_PASSWORD.sub(lambda m: f"{m.group(1)}{REDACTED}@", text)
 
     def text(self, text: str, secrets: Iterable[str] = ()) -> str:
-        """``text`` with each of ``secrets`` (four characters or more) and every URL password hidden."""
+        """``text`` with each of ``secrets`` (of :data:`MIN_SECRET_LENGTH` or more) and every URL password hidden."""
         text = _hide_values(text, {secret for secret in secrets if _worth_hiding(secret)})
         return self.values.hide(self.urls(text))
 
