@@ -20,6 +20,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import unquote, urlsplit
 
 from pytest_cors.browser.exchange import HttpRequest, HttpResponse
+from pytest_cors.browser.origins import default_port
 from pytest_cors.transport import BODY_READ_LIMIT, TransportError
 from pytest_cors.transport.app_interface import as_asgi3, describe_app
 from pytest_cors.transport.asgi_lifespan import Lifespan, LifespanState
@@ -28,7 +29,6 @@ from pytest_cors.transport.asgi_traceback import app_traceback
 
 #: The peer address requests appear to come from (a browser on the same machine).
 CLIENT_ADDRESS = ("127.0.0.1", 50000)
-DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class AppProtocolError(Exception):
@@ -57,7 +57,7 @@ def build_scope(request: HttpRequest, state: Dict[str, Any]) -> Dict[str, Any]:
         "query_string": parts.query.encode("latin-1", "replace"),
         "root_path": "",
         "headers": headers,
-        "server": (parts.hostname or "testserver", parts.port or DEFAULT_PORTS.get(scheme, 80)),
+        "server": (parts.hostname or "testserver", parts.port or default_port(scheme) or 80),
         "client": CLIENT_ADDRESS,
         "state": dict(state),
     }
