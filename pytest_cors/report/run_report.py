@@ -80,4 +80,6 @@ def write_reports(report: RunReport, paths: Sequence[Path]) -> None:
     """Write every requested report (parent directories are created)."""
     for path in paths:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render(report, report_format(str(path))), encoding="utf-8", newline="\n")
+        text = render(report, report_format(str(path)))
+        with open(path, "w", encoding="utf-8", newline="\n") as stream:  # Path.write_text(newline=) needs 3.10
+            stream.write(text)
