@@ -14,7 +14,7 @@ from typing import Callable, Dict, Hashable, Iterator, List, Optional, Sequence,
 
 from pytest_cors.audit.catalogue import Family, ProbeId, registrar, require_functions
 from pytest_cors.audit.model import AuditContext, Finding, Observation
-from pytest_cors.browser import rules as v
+from pytest_cors.browser import rules
 from pytest_cors.browser.exchange import Exchange, HttpRequest, HttpResponse
 from pytest_cors.browser.fetch import build_preflight
 from pytest_cors.browser.profiles import display_names
@@ -37,12 +37,12 @@ checks = registrar(HEADER_CHECKS)
 
 
 def _acao(response: HttpResponse) -> Optional[str]:
-    value = response.header(v.ACAO)
+    value = response.header(rules.ACAO)
     return None if value is None else value.strip(" \t")
 
 
 def _acac_true(response: HttpResponse) -> bool:
-    return (response.header(v.ACAC) or "").strip(" \t").lower() == "true"
+    return (response.header(rules.ACAC) or "").strip(" \t").lower() == "true"
 
 
 def allows_origin(response: HttpResponse, origin: str) -> bool:
@@ -57,7 +57,7 @@ def answers_wildcard(response: HttpResponse) -> bool:
 
 
 def _signature(response: HttpResponse) -> Tuple[Tuple[str, ...], ...]:
-    return tuple(tuple(response.header_lines(name)) for name in v.CORS_RESPONSE_HEADERS)
+    return tuple(tuple(response.header_lines(name)) for name in rules.CORS_RESPONSE_HEADERS)
 
 
 # --- extra requests --------------------------------------------------------------------------
@@ -126,12 +126,12 @@ def _sensitive_exposed_header(ctx: AuditContext, observations: Sequence[Observat
         response = obs.exchange.response
         if not _acac_true(response):
             continue
-        listed = [i.strip() for i in (response.header(v.ACEH) or "").split(",") if i.strip()]
+        listed = [i.strip() for i in (response.header(rules.ACEH) or "").split(",") if i.strip()]
         bad = [i for i in listed if i.lower() in SENSITIVE_EXPOSED]
         if bad:
             summary = (
                 f"credentialed response exposes {', '.join(bad)} (Access-Control-Expose-Headers: "
-                f"{response.header(v.ACEH)})"
+                f"{response.header(rules.ACEH)})"
             )
             yield ctx.finding("sensitive-exposed-header", summary, obs.origin, [obs.exchange]), tuple(
                 sorted(b.lower() for b in bad)
@@ -148,7 +148,7 @@ def _missing_vary(ctx: AuditContext, observations: Sequence[Observation]) -> Ite
     for obs in actual:
         response = obs.exchange.response
         acao = _acao(response)
-        if obs.trusted and acao is not None and acao != "*" and not v.vary_lists_origin(response):
+        if obs.trusted and acao is not None and acao != "*" and not rules.vary_lists_origin(response):
             medium_requests.add(obs.exchange.request)
             summary = f"the response to {obs.origin} allows {acao!r} but its Vary header does not list Origin"
             yield ctx.finding("missing-vary", summary, obs.origin, [obs.exchange]), ("medium",)
@@ -159,7 +159,7 @@ def _missing_vary(ctx: AuditContext, observations: Sequence[Observation]) -> Ite
         if len({_signature(o.exchange.response) for o in group}) < 2:
             continue
         for obs in group:
-            if obs.exchange.request in medium_requests or v.vary_lists_origin(obs.exchange.response) or obs.trusted:
+            if obs.exchange.request in medium_requests or rules.vary_lists_origin(obs.exchange.response) or obs.trusted:
                 continue
             who = f"refused origin {obs.origin}" if obs.origin else "a request without Origin"
             summary = (
@@ -185,7 +185,7 @@ def _trusted_preflights(observations: Sequence[Observation]) -> Iterator[Tuple[O
 @checks("missing-max-age")
 def _missing_max_age(ctx: AuditContext, observations: Sequence[Observation]) -> Iterator[Keyed]:
     for obs, origin in _trusted_preflights(observations):
-        if not obs.exchange.response.header_lines(v.ACMA):
+        if not obs.exchange.response.header_lines(rules.ACMA):
             summary = f"the preflight answer to {origin} has no Access-Control-Max-Age: browsers repeat the preflight every 5 s"
             yield ctx.finding("missing-max-age", summary, origin, [obs.exchange]), ()
 
@@ -193,7 +193,7 @@ def _missing_max_age(ctx: AuditContext, observations: Sequence[Observation]) -> 
 @checks("max-age-over-cap")
 def _max_age_over_cap(ctx: AuditContext, observations: Sequence[Observation]) -> Iterator[Keyed]:
     for obs, origin in _trusted_preflights(observations):
-        declared = v.parse_max_age(obs.exchange.response.header_lines(v.ACMA))
+        declared = rules.parse_max_age(obs.exchange.response.header_lines(rules.ACMA))
         if declared is None:
             continue
         capped = [p for p in ctx.profiles if p.max_age_cap is not None and declared > p.max_age_cap]
@@ -217,10 +217,10 @@ def _private_network(ctx: AuditContext, observations: Sequence[Observation]) -> 
     request = HttpRequest(base.method, base.url, base.headers + ((ACRPN, "true"),))
     response = ctx.send(request)
     exchange = Exchange("preflight", request, response)
-    if (response.header(v.ACAPN) or "").strip().lower() != "true":
+    if (response.header(rules.ACAPN) or "").strip().lower() != "true":
         return
     granted = [
-        p.name for p in ctx.profiles if v.evaluate_preflight(response, method, unsafe, False, attacker, p).failure is None
+        p.name for p in ctx.profiles if rules.evaluate_preflight(response, method, unsafe, False, attacker, p).failure is None
     ]
     if granted:
         summary = (
@@ -243,7 +243,7 @@ def _csrf_exposure(ctx: AuditContext, observations: Sequence[Observation]) -> It
         if obs.purpose != "csrf-probe" or obs.origin is None:
             continue
         response = obs.exchange.response
-        refused = all(v.cors_check(response, obs.origin, False, p) is not None for p in ctx.profiles)
+        refused = all(rules.cors_check(response, obs.origin, False, p) is not None for p in ctx.profiles)
         if refused and 200 <= response.status <= 299:
             summary = (
                 f"a form-encoded POST from refused origin {obs.origin} (a simple request: no preflight) reached the "

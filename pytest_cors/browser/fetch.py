@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Tuple, Union
 from urllib.parse import urljoin, urlsplit
 
-from pytest_cors.browser import rules as v
+from pytest_cors.browser import rules
 from pytest_cors.browser.cookies import CookieRefusal, cookies_for_request
 from pytest_cors.browser.exchange import (
     Exchange,
@@ -62,7 +62,7 @@ class BrowserVerdict:
 
     profile: str
     allowed: bool
-    failure: Optional[v.Failure]
+    failure: Optional[rules.Failure]
     message: str
     readable_headers: Dict[str, str]
     exchanges: Tuple[Exchange, ...]
@@ -246,7 +246,7 @@ class _FetchLog:
     def verdict(
         self,
         url: str,
-        failure: Optional[v.Failure] = None,
+        failure: Optional[rules.Failure] = None,
         message: str = "",
         readable: Optional[Dict[str, str]] = None,
         withheld: bool = False,
@@ -269,7 +269,7 @@ class _FetchLog:
         )
 
     def blocked(
-        self, failure: v.Failure, url: str, *, location: Optional[str] = None, hop: bool = False,
+        self, failure: rules.Failure, url: str, *, location: Optional[str] = None, hop: bool = False,
         sent_origin: Optional[str] = None,
     ) -> BrowserVerdict:
         """A blocked verdict with the console message this engine prints for ``failure``."""
@@ -315,13 +315,13 @@ def _run_hop(hop: _Hop, log: _FetchLog, send: Send) -> Union[BrowserVerdict, _Ho
     except ActualRequestWithheld:
         return log.allowed(hop.url, {}, withheld=True)
     log.exchanges.append(Exchange("actual", actual, response))
-    failure = v.cors_check(response, origin_header, fetch.credentials, profile)
-    is_hop = v.is_followable_redirect(response)
+    failure = rules.cors_check(response, origin_header, fetch.credentials, profile)
+    is_hop = rules.is_followable_redirect(response)
     if failure is not None:
         location = _resolve(hop.url, response.header("Location") or "") if is_hop else None
         return log.blocked(failure, hop.url, location=location, hop=is_hop, sent_origin=origin_header)
     if not is_hop:
-        return log.allowed(hop.url, v.readable_headers(response, fetch.credentials))
+        return log.allowed(hop.url, rules.readable_headers(response, fetch.credentials))
     return _follow_redirect(hop, response, unsafe, log)
 
 
@@ -335,11 +335,11 @@ def _preflight(
     response = send(preflight)
     log.exchanges.append(Exchange("preflight", preflight, response))
     log.preflight_sent = True
-    result = v.evaluate_preflight(response, hop.method, unsafe, log.fetch.credentials, preflight_origin, profile)
+    result = rules.evaluate_preflight(response, hop.method, unsafe, log.fetch.credentials, preflight_origin, profile)
     log.cache_seconds = result.cache_seconds
     if result.failure is not None:
         refused = result.failure
-        if refused.code == v.HEADER_NOT_ALLOWED:
+        if refused.code == rules.HEADER_NOT_ALLOWED:
             # Engines name the header as the page spelled it, not lowercased.
             spelled = next((n for n, _ in hop.headers if n.lower() == refused.detail), refused.detail)
             refused = dataclasses.replace(refused, detail=spelled)
@@ -356,14 +356,14 @@ def _follow_redirect(hop: _Hop, response: HttpResponse, unsafe: List[str], log: 
         urlsplit(location).scheme.lower() in ("http", "https") and not is_valid_http_url(location)
     ):
         # Fetch: a Location that fails to parse is a network error.
-        invalid = v.Failure(v.REDIRECT_INVALID_LOCATION, False, response.header("Location"), response.status)
+        invalid = rules.Failure(rules.REDIRECT_INVALID_LOCATION, False, response.header("Location"), response.status)
         return log.blocked(invalid, url, location=location)
-    if hop.redirects + 1 > v.MAX_REDIRECTS:
-        return log.blocked(v.Failure(v.REDIRECT_TOO_MANY, False, None, response.status), url, location=location)
+    if hop.redirects + 1 > rules.MAX_REDIRECTS:
+        return log.blocked(rules.Failure(rules.REDIRECT_TOO_MANY, False, None, response.status), url, location=location)
     if urlsplit(location).scheme.lower() not in ("http", "https"):
-        return log.blocked(v.Failure(v.REDIRECT_SCHEME, False, location, response.status), url, location=location, hop=True)
+        return log.blocked(rules.Failure(rules.REDIRECT_SCHEME, False, location, response.status), url, location=location, hop=True)
     if url_has_credentials(location):
-        return log.blocked(v.Failure(v.REDIRECT_CREDENTIALS, False, location, response.status), url, location=location, hop=True)
+        return log.blocked(rules.Failure(rules.REDIRECT_CREDENTIALS, False, location, response.status), url, location=location, hop=True)
     return _next_hop(hop, response.status, location, unsafe, log)
 
 

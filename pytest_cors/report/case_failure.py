@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import List, Sequence, Tuple
 
-from pytest_cors.browser import rules as v
+from pytest_cors.browser import rules
 from pytest_cors.browser.exchange import Exchange, HttpResponse
 from pytest_cors.browser.fetch import BrowserVerdict
 from pytest_cors.browser.profiles import PROFILES
@@ -23,10 +23,10 @@ from pytest_cors.report.redaction import Redactor, printable, shorten
 # --- hints -------------------------------------------------------------------------------------
 
 
-def hint_for(failure: v.Failure, origin: str, method: str) -> str:
+def hint_for(failure: rules.Failure, origin: str, method: str) -> str:
     """One line at the usual fix, in the words of flask-cors / django-cors-headers users."""
     code, status = failure.code, failure.status or 0
-    if code == v.ACAO_MISSING and failure.on_preflight:
+    if code == rules.ACAO_MISSING and failure.on_preflight:
         if status in (401, 403):
             return (f"the preflight got {status}: authentication runs before the CORS layer; let OPTIONS "
                     "requests through unauthenticated (browsers never send credentials on a preflight)")
@@ -34,46 +34,46 @@ def hint_for(failure: v.Failure, origin: str, method: str) -> str:
             return (f"the preflight got {status}: nothing answers OPTIONS on this route; let the CORS "
                     "middleware answer preflights before routing")
         return f"the preflight response has no Access-Control-Allow-Origin: add {origin} to the server's allowed origins"
-    if code == v.ACAO_MISSING:
+    if code == rules.ACAO_MISSING:
         if status >= 400:
             return (f"the {status} response lacks the CORS headers: error handlers and proxies (nginx "
                     "'add_header ... always') must add them too, or the browser shows a CORS error instead of the status")
         return f"the server does not send Access-Control-Allow-Origin for {origin}: add it to the allowed origins"
-    if code == v.PREFLIGHT_STATUS:
+    if code == rules.PREFLIGHT_STATUS:
         return (f"OPTIONS answered {status}: auth, routing or a redirect rejects the preflight; let the CORS "
                 "layer answer OPTIONS with a 2xx first")
-    if code == v.PREFLIGHT_REDIRECT:
+    if code == rules.PREFLIGHT_REDIRECT:
         return ("preflights never follow redirects (often a trailing-slash or http->https redirect): call the "
                 "final URL, or answer OPTIONS before redirecting")
-    if code == v.ACAO_WILDCARD_WITH_CREDENTIALS:
+    if code == rules.ACAO_WILDCARD_WITH_CREDENTIALS:
         return "'*' never works with credentials: echo the validated origin instead, and send Vary: Origin"
-    if code == v.ACAC_NOT_TRUE:
+    if code == rules.ACAC_NOT_TRUE:
         return ("send 'Access-Control-Allow-Credentials: true' (exactly, lowercase): flask-cors "
                 "supports_credentials=True, django-cors-headers CORS_ALLOW_CREDENTIALS = True")
-    if code == v.ACAO_MULTIPLE:
+    if code == rules.ACAO_MULTIPLE:
         return ("Access-Control-Allow-Origin arrived with several values: two layers (app and proxy) both add it, "
                 "or a list was sent; send exactly one origin")
-    if code in (v.ACAO_MISMATCH, v.ACAO_INVALID):
+    if code in (rules.ACAO_MISMATCH, rules.ACAO_INVALID):
         return (f"origins are exact (scheme, host and port; no trailing slash): the server allows "
                 f"{failure.detail!r}, the page is {origin!r}")
-    if code == v.ACAM_INVALID:
+    if code == rules.ACAM_INVALID:
         return "Access-Control-Allow-Methods must be a comma-separated list of method names"
-    if code == v.ACAH_INVALID:
+    if code == rules.ACAH_INVALID:
         return "Access-Control-Allow-Headers must be a comma-separated list of header names"
-    if code == v.METHOD_NOT_ALLOWED:
+    if code == rules.METHOD_NOT_ALLOWED:
         extra = ""
         if method != method.upper():
             extra = f" (fetch() sends {method!r} as written and the match is case-sensitive: write {method.upper()!r} in the client, or list {method!r})"
         return f"add {method} to the server's allowed methods (Access-Control-Allow-Methods){extra}"
-    if code == v.HEADER_NOT_ALLOWED:
+    if code == rules.HEADER_NOT_ALLOWED:
         return f"list {failure.detail} in the server's allowed headers (Access-Control-Allow-Headers)"
-    if code == v.REDIRECT_CREDENTIALS:
+    if code == rules.REDIRECT_CREDENTIALS:
         return "a cross-origin redirect to a URL with user:password@ is always refused: drop the userinfo"
-    if code == v.REDIRECT_SCHEME:
+    if code == rules.REDIRECT_SCHEME:
         return "a CORS request can only be redirected to http or https URLs"
-    if code == v.REDIRECT_INVALID_LOCATION:
+    if code == rules.REDIRECT_INVALID_LOCATION:
         return "the redirect's Location header is not a valid URL, so browsers fail the request: fix the Location value"
-    if code == v.REDIRECT_TOO_MANY:
+    if code == rules.REDIRECT_TOO_MANY:
         return "the request was redirected more than 20 times (a redirect loop?)"
     return ""
 
@@ -103,7 +103,7 @@ def problem_hint(problem: Problem, result: CaseResult) -> str:
 
 def _expected_preflight(result: CaseResult) -> List[Tuple[str, str]]:
     case, contract = result.case, result.case.contract
-    preflight = next((v.preflight for v in result.verdicts if v.preflight), None)
+    preflight = next((verdict.preflight for verdict in result.verdicts if verdict.preflight), None)
     unsafe = ""
     method = case.method
     if preflight is not None:
@@ -168,7 +168,7 @@ def header_table(expected: Sequence[Tuple[str, str]], response: HttpResponse, re
 
 
 #: Response headers every report shows for an exchange (CORS headers, Vary, and Location for redirects).
-SHOWN_HEADERS = v.CORS_RESPONSE_HEADERS + ("Vary", "Location")
+SHOWN_HEADERS = rules.CORS_RESPONSE_HEADERS + ("Vary", "Location")
 
 
 def _exchange_section(title: str, exchange: Exchange, expected: Sequence[Tuple[str, str]], redactor: Redactor) -> List[str]:
@@ -180,10 +180,10 @@ def _exchange_section(title: str, exchange: Exchange, expected: Sequence[Tuple[s
 
 def preflight_cache_line(response: HttpResponse, profiles: Sequence[str]) -> str:
     """How long each browser caches this preflight (Max-Age is capped and parsed differently)."""
-    lines = response.header_lines(v.ACMA)
+    lines = response.header_lines(rules.ACMA)
     parts = []
     for name in profiles:
-        seconds = v.max_age_seconds(lines, PROFILES[name])
+        seconds = rules.max_age_seconds(lines, PROFILES[name])
         parts.append(f"{PROFILES[name].display_name} {seconds} s" if seconds else f"{PROFILES[name].display_name} not cached")
     declared = "absent" if not lines else repr(", ".join(lines))
     return f"preflight cached: {', '.join(parts)} (Access-Control-Max-Age {declared})"
@@ -211,8 +211,8 @@ def format_case_failure(result: CaseResult, redactor: Redactor = Redactor()) -> 
     ]
     for problem in result.problems:
         lines.append(f"  problem:  {problem.summary}")
-    browsers = [PROFILES[v.profile].display_name for v in result.verdicts]
-    blocking = [PROFILES[v.profile].display_name for v in result.verdicts if not v.allowed]
+    browsers = [PROFILES[verdict.profile].display_name for verdict in result.verdicts]
+    blocking = [PROFILES[verdict.profile].display_name for verdict in result.verdicts if not verdict.allowed]
     allowing = [b for b in browsers if b not in blocking]
     lines.append(f"  blocks:   {', '.join(blocking) or 'none'}" + (f"   allows: {', '.join(allowing)}" if allowing else ""))
     console = _console_lines(result.verdicts)
@@ -220,7 +220,7 @@ def format_case_failure(result: CaseResult, redactor: Redactor = Redactor()) -> 
         lines.append("")
         lines += console
     hints = [cookie_hint(result.verdicts)] if case.expect_allowed else []
-    first_blocked = next((v for v in result.verdicts if v.failure is not None), None)
+    first_blocked = next((verdict for verdict in result.verdicts if verdict.failure is not None), None)
     if case.expect_allowed and first_blocked is not None and first_blocked.failure is not None:
         framework_hint = starlette_preflight_hint(first_blocked)
         hints.append(framework_hint or hint_for(first_blocked.failure, case.origin, case.method))
@@ -239,7 +239,7 @@ def format_case_failure(result: CaseResult, redactor: Redactor = Redactor()) -> 
         lines.append("")
         if exchange.kind == "preflight":
             lines += _exchange_section("Preflight request", exchange, _expected_preflight(result), redactor)
-            lines.append("    " + preflight_cache_line(exchange.response, [v.profile for v in result.verdicts]))
+            lines.append("    " + preflight_cache_line(exchange.response, [verdict.profile for verdict in result.verdicts]))
         else:
             title = "Actual request"
             if exchange.response.is_redirect:

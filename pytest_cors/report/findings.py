@@ -6,7 +6,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from pytest_cors.audit.catalogue import SEVERITY_RANK, at_or_above
 from pytest_cors.audit.model import Finding
-from pytest_cors.browser import rules as v
+from pytest_cors.browser import rules
 from pytest_cors.browser.exchange import HttpResponse
 from pytest_cors.report.case_failure import SHOWN_HEADERS
 from pytest_cors.report.curl import curl_command
@@ -20,7 +20,7 @@ def _response_lines(response: HttpResponse, redactor: Redactor) -> List[str]:
         if values:
             for value in values:
                 lines.append(f"   {name}: {redactor.header(name, value)}")
-        elif name in (v.ACAO, "Vary"):
+        elif name in (rules.ACAO, "Vary"):
             lines.append(f"   {name}: (missing)")
     return lines
 

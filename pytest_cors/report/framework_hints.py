@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import List, Optional
 
-from pytest_cors.browser import rules as v
+from pytest_cors.browser import rules
 from pytest_cors.browser.exchange import Exchange
 from pytest_cors.browser.fetch import BrowserVerdict
 
@@ -29,7 +29,7 @@ def _starlette_refusal(preflight: Exchange) -> bool:
 def starlette_preflight_hint(verdict: BrowserVerdict) -> str:
     """The allow_methods / allow_headers / allow_origins fix for Starlette's 400 preflight, or ''."""
     failure, preflight = verdict.failure, verdict.preflight
-    if failure is None or failure.code != v.PREFLIGHT_STATUS or preflight is None or not _starlette_refusal(preflight):
+    if failure is None or failure.code != rules.PREFLIGHT_STATUS or preflight is None or not _starlette_refusal(preflight):
         return ""
     request, response = preflight.request, preflight.response
     method = request.header("Access-Control-Request-Method") or ""
