@@ -233,10 +233,10 @@ def _audit(locate: Locate, value: Any) -> AuditSettings:
     if unknown:
         raise fail_at(locate, ("audit", unknown[0]), f"audit: unknown key {unknown[0]!r}; use audit: {{skip: [probe ids]}}")
     skips = []
-    for path, probe in string_list(locate, "audit", value.get("skip", [])):
+    for path, probe in string_list(locate, "skip", value.get("skip", []), at=("audit", "skip")):
         if probe not in PROBE_IDS:
             raise fail_at(
-                locate, ("audit", "skip") + path[1:],
+                locate, path,
                 f"audit.skip: unknown probe {probe!r}{did_you_mean(probe, PROBE_IDS)} (probes: {', '.join(PROBE_IDS)})",
             )
         skips.append(probe)

@@ -59,21 +59,27 @@ def fail_at(locate: Locate, path: KeyPath, message: str) -> ContractError:
 
 
 
-def string_list(locate: Locate, key: str, value: Any) -> Strings:
-    """The strings of a string-or-list value, each with its key path; anything else is an error."""
+def string_list(locate: Locate, key: str, value: Any, at: KeyPath = ()) -> Strings:
+    """The strings of a string-or-list value, each with its key path; anything else is an error.
+
+    ``at`` is the key path of a value nested in a mapping (``("audit", "skip")``): errors then
+    name it the way the user wrote it (``audit.skip[0]``) and point at it, not at ``key``.
+    """
+    where = at or (key,)
+    name = ".".join(str(part) for part in where)
     if isinstance(value, str):
-        return [((key,), value)]
+        return [(where, value)]
     if isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
             if not isinstance(item, str):
                 raise fail_at(
-                    locate, (key, index),
-                    f"{key}[{index}] must be a string, got {type_name(item)} {shown_value(item)}{quote_hint(key, item)}",
+                    locate, where + (index,),
+                    f"{name}[{index}] must be a string, got {type_name(item)} {shown_value(item)}{quote_hint(key, item)}",
                 )
-        return [((key, index), item) for index, item in enumerate(value)]
+        return [(where + (index,), item) for index, item in enumerate(value)]
     raise fail_at(
-        locate, (key,),
-        f"{key} must be a string or a list of strings, got {type_name(value)} {shown_value(value)}{quote_hint(key, value)}",
+        locate, where,
+        f"{name} must be a string or a list of strings, got {type_name(value)} {shown_value(value)}{quote_hint(key, value)}",
     )
 
 

@@ -174,8 +174,24 @@ def test_an_empty_audit_mapping_checks_every_probe():
     assert parse_contract({"path": "/a", "origins": [A], "audit": {}}).audit == AuditSettings(True, ())
 
 
-def test_a_non_string_probe_id_is_named():
-    assert error_of({"path": "/a", "origins": [A], "audit": {"skip": [3]}}) == (("audit", 0), "audit[0] must be a string, got integer 3")
+def test_a_non_string_probe_id_is_named_where_it_is_written():
+    assert error_of({"path": "/a", "origins": [A], "audit": {"skip": ["null-origin", 3]}}) == (
+        ("audit", "skip", 1), "audit.skip[1] must be a string, got integer 3"
+    )
+
+
+def test_a_skip_that_is_not_a_list_is_named_where_it_is_written():
+    assert error_of({"path": "/a", "origins": [A], "audit": {"skip": {"a": 1}}}) == (
+        ("audit", "skip"), "audit.skip must be a string or a list of strings, got mapping {'a': 1}"
+    )
+
+
+def test_a_yaml_boolean_probe_id_gets_the_quote_hint():
+    _, message = error_of({"path": "/a", "origins": [A], "audit": {"skip": [True]}})
+    assert message == (
+        "audit.skip[0] must be a string, got boolean True"
+        " (in YAML, unquoted yes/no/on/off/true/false are booleans: quote the value)"
+    )
 
 
 def test_an_unknown_probe_lists_every_probe():
