@@ -72,3 +72,32 @@ def test_a_target_on_the_command_line_overrides_the_other_target_in_the_ini_file
     assert (url_over_app.url.source, url_over_app.app.source) == ("--cors-url", "ini cors_app")
     app_over_url = settings_from("--cors-app", "app:app", ini="cors_url = http://127.0.0.1:8000")
     assert (app_over_url.app.source, app_over_url.url.source) == ("--cors-app", "ini cors_url")
+
+
+def test_an_empty_app_origin_in_the_ini_file_means_the_default(settings_from):
+    assert settings_from(ini="cors_app_origin =").app_origin == "http://testserver"
+    assert settings_from("--cors-app-origin", "HTTPS://API.Example.com:443").app_origin == "https://api.example.com"
+
+
+def test_scan_urls_and_trusted_origins_are_kept_in_order_origins_normalised(settings_from):
+    loaded = settings_from(
+        "--cors-scan", "http://127.0.0.1:8000/api", "--cors-scan", "https://api.example.com",
+        "--cors-scan-origin", "HTTPS://App.Example.com:443", "--cors-scan-origin", "http://localhost:3000",
+    )
+    assert loaded.scan_urls == ("http://127.0.0.1:8000/api", "https://api.example.com")
+    assert loaded.scan_origins == ("https://app.example.com", "http://localhost:3000")
+
+
+def test_a_bad_scan_origin_names_the_option_and_the_fix(settings_from):
+    with pytest.raises(CorsConfigurationError) as error:
+        settings_from("--cors-scan", "https://api.example.com", "--cors-scan-origin", "app.example.com")
+    assert str(error.value) == (
+        "--cors-scan-origin: invalid origin 'app.example.com': missing scheme (an origin is scheme://host[:port]);"
+        " did you mean 'https://app.example.com'?"
+    )
+
+
+def test_a_bad_scan_url_names_the_option_and_the_fix(settings_from):
+    with pytest.raises(CorsConfigurationError) as error:
+        settings_from("--cors-scan", "https://api.example.com", "--cors-scan", "localhost:8000")
+    assert str(error.value) == "--cors-scan: 'localhost:8000' is not an http(s) URL; did you mean 'http://localhost:8000'?"
