@@ -101,3 +101,11 @@ def test_a_bad_scan_url_names_the_option_and_the_fix(settings_from):
     with pytest.raises(CorsConfigurationError) as error:
         settings_from("--cors-scan", "https://api.example.com", "--cors-scan", "localhost:8000")
     assert str(error.value) == "--cors-scan: 'localhost:8000' is not an http(s) URL; did you mean 'http://localhost:8000'?"
+
+
+def test_without_an_ini_file_or_options_every_setting_is_a_default(settings_from):
+    assert settings_from().sources == ()
+    # an ini key left empty is not a setting: the report must not say it came from the ini file
+    assert settings_from("--cors-retries", "2", ini="cors_url =\ncors_timeout = 5").sources == (
+        ("cors_timeout", "ini cors_timeout"), ("cors_retries", "--cors-retries"),
+    )
