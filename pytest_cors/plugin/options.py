@@ -230,7 +230,10 @@ def load_settings(config: pytest.Config) -> CorsSettings:
 
 
 #: ``host:port`` or ``name.tld`` (optionally with a path): a URL whose scheme was forgotten, not ``module:attribute``.
-_HOST_AND_PORT = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}(/.*)?|[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/.*)?")
+_HOST_AND_PORT = re.compile(
+    r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}(/.*)?|[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/.*)?|localhost(/.*)?",
+    re.IGNORECASE,
+)
 
 
 def _guess_scheme(host_and_port: str) -> str:

@@ -19,6 +19,8 @@ VALID_HOST_EXAMPLE = "(e.g. http://localhost:8000 or https://staging.example.com
     ("typed", "meant"),
     [
         ("localhost:8000", "http://localhost:8000"),
+        ("localhost", "http://localhost"),  # a bare localhost is a local dev server too
+        ("localhost/api", "http://localhost/api"),
         ("127.0.0.1:5000", "http://127.0.0.1:5000"),
         ("10.0.0.1:8080", "http://10.0.0.1:8080"),  # private, not loopback
         ("192.168.1.20:80", "http://192.168.1.20:80"),
@@ -35,7 +37,7 @@ def test_a_url_without_its_scheme_suggests_http_for_local_hosts_and_https_elsewh
 
 @pytest.mark.parametrize(
     ("typed", "meant"),
-    [("localhost:8000", "http://localhost:8000"), ("10.0.0.1:8080", "http://10.0.0.1:8080"), ("api.example.com", "https://api.example.com")],
+    [("localhost:8000", "http://localhost:8000"), ("localhost", "http://localhost"), ("10.0.0.1:8080", "http://10.0.0.1:8080"), ("api.example.com", "https://api.example.com")],
 )
 def test_a_target_without_its_scheme_is_not_taken_for_module_attribute(typed, meant):
     assert target_problem(typed) == (
