@@ -11,20 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from pytest_cors.errors import CorsConfigurationError
-from pytest_cors.plugin.options import load_settings
 
 TIMEOUT_RANGE = "is not a number of seconds between 0 and 3600"
 RETRIES_RANGE = "is not a whole number from 0 to 10"
 
-
-@pytest.fixture
-def settings_from(pytester: pytest.Pytester):
-    def load(*args: str, ini: str = ""):
-        if ini:
-            pytester.makeini("[pytest]\n" + ini + "\n")
-        return load_settings(pytester.parseconfig(*args))
-
-    return load
 
 
 @pytest.mark.parametrize(

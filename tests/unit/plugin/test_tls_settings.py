@@ -10,17 +10,6 @@ from __future__ import annotations
 import pytest
 
 from pytest_cors.errors import CorsConfigurationError
-from pytest_cors.plugin.options import load_settings
-
-
-@pytest.fixture
-def settings_from(pytester: pytest.Pytester):
-    def load(*args: str, ini: str = ""):
-        if ini:
-            pytester.makeini("[pytest]\n" + ini + "\n")
-        return load_settings(pytester.parseconfig(*args))
-
-    return load
 
 
 def test_certificates_are_verified_by_default(settings_from):
