@@ -199,26 +199,28 @@ def command_for(browser: str, url: str, profile: str) -> tuple[List[str], Dict[s
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    try:
-        pgid = os.getpgid(proc.pid)
-    except ProcessLookupError:
-        return
-    for sig, wait in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 5.0)):
-        try:
-            os.killpg(pgid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=wait)
-            break
-        except subprocess.TimeoutExpired:
-            continue
-    # the group may still hold helpers (zygotes, content processes) started by it
+    """Stop the browser and every process it started (its session's process group).
+
+    The browser runs with ``start_new_session=True``, so its pid is the group's id. The group is
+    killed even when the browser itself has already exited: WebKit's web and network processes,
+    Chromium's zygotes and Firefox's content processes can outlive it and would keep running after
+    the test (a process group's id is not reused while any member is alive).
+    """
+    pgid = proc.pid
+    if proc.poll() is None:
+        for sig, wait in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 5.0)):
+            try:
+                os.killpg(pgid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                proc.wait(timeout=wait)
+                break
+            except subprocess.TimeoutExpired:
+                continue
     try:
         os.killpg(pgid, signal.SIGKILL)
-    except ProcessLookupError:
+    except (ProcessLookupError, PermissionError):
         pass
 
 
