@@ -9,17 +9,7 @@ import django
 from django.conf import settings
 from django.http import JsonResponse
 from django.urls import path
-
-CORS_DEFAULTS = {
-    "CORS_ALLOWED_ORIGINS": [],
-    "CORS_ALLOWED_ORIGIN_REGEXES": [],
-    "CORS_ALLOW_ALL_ORIGINS": False,
-    "CORS_ALLOW_CREDENTIALS": False,
-    "CORS_ALLOW_PRIVATE_NETWORK": False,
-    "CORS_EXPOSE_HEADERS": [],
-    "CORS_PREFLIGHT_MAX_AGE": 86400,
-    "CORS_URLS_REGEX": r"^.*$",
-}
+from frameworks.django_cors_defaults import CORS_HEADERS_DEFAULTS
 
 
 def users(request):
@@ -56,7 +46,7 @@ def django_app(**cors_settings) -> Iterator[object]:
         "ROOT_URLCONF": __name__,
         "ALLOWED_HOSTS": ["*"],
         "MIDDLEWARE": ["corsheaders.middleware.CorsMiddleware"],
-        **CORS_DEFAULTS,
+        **CORS_HEADERS_DEFAULTS,
         **cors_settings,
     }
     with override_settings(**overrides):

@@ -32,6 +32,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 from flask import Flask, abort, redirect, request
 from flask_cors import CORS
+from frameworks.django_cors_defaults import CORS_HEADERS_DEFAULTS
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
@@ -146,17 +147,7 @@ def _django_configure() -> str:
     return real_django_urls.__name__
 
 
-DJANGO_CORS_DEFAULTS = {
-    "CORS_ALLOWED_ORIGINS": [],
-    "CORS_ALLOWED_ORIGIN_REGEXES": [],
-    "CORS_ALLOW_ALL_ORIGINS": False,
-    "CORS_ALLOW_CREDENTIALS": False,
-    "CORS_ALLOW_PRIVATE_NETWORK": False,
-    "CORS_EXPOSE_HEADERS": [],
-    "CORS_PREFLIGHT_MAX_AGE": 86400,
-    "CORS_URLS_REGEX": r"^.*$",
-    "APPEND_SLASH": True,
-}
+DJANGO_CORS_DEFAULTS = {**CORS_HEADERS_DEFAULTS, "APPEND_SLASH": True}
 
 
 class DjangoApp:

@@ -11,6 +11,8 @@ import sys
 import types
 from typing import Any, Dict, Iterator
 
+from .django_cors_defaults import CORS_HEADERS_DEFAULTS
+
 APP = "https://app.example.com"
 ADMIN = "https://admin.example.com"
 EVIL = "https://evil.example.net"
@@ -70,16 +72,6 @@ def starlette_lifespan_app(allow_origins: Any = (APP,)) -> Any:
 # ------------------------------------------------------------------------------------ Django
 
 DJANGO_URLS = "pytest_cors_asgi_django_urls"
-DJANGO_CORS_DEFAULTS = {
-    "CORS_ALLOWED_ORIGINS": [],
-    "CORS_ALLOWED_ORIGIN_REGEXES": [],
-    "CORS_ALLOW_ALL_ORIGINS": False,
-    "CORS_ALLOW_CREDENTIALS": False,
-    "CORS_ALLOW_PRIVATE_NETWORK": False,
-    "CORS_EXPOSE_HEADERS": [],
-    "CORS_PREFLIGHT_MAX_AGE": 86400,
-    "CORS_URLS_REGEX": r"^.*$",
-}
 
 
 def _django_urls() -> str:
@@ -113,7 +105,7 @@ def django_asgi_app(**cors_settings: Any) -> Iterator[Any]:
     from django.test.utils import override_settings
 
     overrides = {"ROOT_URLCONF": _django_urls(), "ALLOWED_HOSTS": ["*"], "APPEND_SLASH": False,
-                 "MIDDLEWARE": ["corsheaders.middleware.CorsMiddleware"], **DJANGO_CORS_DEFAULTS, **cors_settings}
+                 "MIDDLEWARE": ["corsheaders.middleware.CorsMiddleware"], **CORS_HEADERS_DEFAULTS, **cors_settings}
     with override_settings(**overrides):
         yield get_asgi_application()
 
