@@ -89,12 +89,6 @@ def registrable_domain(host: str) -> str:
     return rest.rsplit(".", 1)[-1] + "." + suffix.suffix
 
 
-def is_public_suffix(host: str) -> bool:
-    """Whether ``host`` itself is a listed public suffix (``github.io``, ``co.uk``)."""
-    suffix = public_suffix(host)
-    return suffix is not None and suffix.listed and suffix.suffix == host.rstrip(".").lower()
-
-
 @dataclass(frozen=True)
 class Site:
     """A schemeful site: ``https://example.com``."""
@@ -110,19 +104,6 @@ def site_of(url: str) -> Site:
     """The schemeful site of a URL or serialized origin."""
     origin = origin_of_url(url)
     return Site(origin.scheme, registrable_domain(origin.host))
-
-
-def same_site(a: str, b: str) -> bool:
-    """Schemeful same-site, as Chromium, Firefox and the HTML standard define it for cookies."""
-    return site_of(a) == site_of(b)
-
-
-def hosting_suffix(host: str) -> Optional[PublicSuffix]:
-    """The listed suffix ``host`` sits on when that suffix lets anyone register names under it."""
-    suffix = public_suffix(host)
-    if suffix is None or not suffix.listed:
-        return None
-    return suffix
 
 
 def open_registration(host: str, *, any_subdomain: bool) -> Optional[str]:
