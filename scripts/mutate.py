@@ -4,12 +4,19 @@
     python scripts/mutate.py pytest_cors/report/curl.py
     python scripts/mutate.py report --results       # list the surviving mutants of the last run
     python scripts/mutate.py report NAME...         # run only these mutants again (after adding tests)
+    python scripts/mutate.py audit --fresh NAME...  # each in a fresh test process (code run at import)
 
 It runs mutmut 3 (the ``dev`` extra) with the ``[tool.mutmut]`` settings of pyproject.toml,
 narrowed here to the package's modules (``only_mutate``) and to the tests that exercise them
 (``PACKAGES`` below): mutmut then runs, for each mutant, only the selected tests that reach the
 mutated function. The whole suite would take hours per package; this takes minutes.
 Not part of CI. Working files: ``mutants/`` (gitignored).
+
+mutmut forks each mutant's test process from one that imported the package already, so a mutant
+of code that runs only at import time (a catalogue built by a helper, a registry check) is never
+active and always "survives". ``--fresh`` runs each named mutant in a new pytest process of its
+own (``MUTANT_UNDER_TEST``, mutmut's switch, set before the import) over the package's selection,
+stopping at the first failure: killed when a test fails.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import argparse
 import dataclasses
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Dict, List, Tuple
@@ -45,7 +53,15 @@ PACKAGES: Dict[str, Tuple[List[str], List[str]]] = {
          "--deselect", "tests/live/test_connection_reuse.py::test_each_xdist_worker_reuses_its_own_connection"],
     ),
     "plugin": (["pytest_cors/plugin/*"], ["tests/unit/plugin", "tests/plugin/test_options.py"]),
-    "audit": (["pytest_cors/audit/*"], ["tests/unit/audit", "tests/audit"]),
+    "audit": (
+        ["pytest_cors/audit/*"],
+        ["tests/unit/audit", "tests/audit",
+         # pytester runs of the plugin (items, modes, --cors-scan): 10-25 s a mutant; they test
+         # plugin/audit_items.py, the findings themselves are asserted in-process in tests/audit
+         "--ignore", "tests/audit/test_plugin_audit.py", "--ignore", "tests/audit/test_scan.py",
+         "--deselect", "tests/audit/test_registrable_by_anyone.py::test_a_pattern_over_github_io",
+         "--deselect", "tests/audit/test_registrable_by_anyone.py::test_an_own_domain_gets_no_item"],
+    ),
     "check": (["pytest_cors/check/*"], ["tests/unit/check", "tests/plugin/test_report.py"]),
 }
 #: Ahead of every selection: no browsers, no cache, a per-test timeout so a mutant that loops is killed.
@@ -68,12 +84,26 @@ def selection(target: str) -> Tuple[str, List[str], List[str]]:
     raise SystemExit(f"mutate: {target!r} is neither a package ({', '.join(PACKAGES)}) nor pytest_cors/<package>/<module>.py")
 
 
+def fresh(names: List[str], tests: List[str]) -> int:
+    """Run each mutant in a new test process in ``mutants/`` (after a mutmut run made it); print killed/survived."""
+    selection = COMMON + ["-x", "-q"] + [t for t in tests if t.startswith("-") or "::" in t or Path(t).exists()]
+    survived = 0
+    for name in names:
+        env = {**os.environ, "MUTANT_UNDER_TEST": name}
+        done = subprocess.run([sys.executable, "-m", "pytest", *selection], cwd="mutants", env=env, capture_output=True)
+        status = "killed" if done.returncode != 0 else "survived"
+        survived += status == "survived"
+        print(f"{name}: {status} (fresh process)", flush=True)
+    return 1 if survived else 0
+
+
 def main(argv: List[str]) -> int:
     """Configure mutmut for the selection, then run it (or show its results)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("target", help="package (" + ", ".join(PACKAGES) + ") or pytest_cors/<package>/<module>.py")
     parser.add_argument("--results", action="store_true", help="list the mutants that survived the last run")
     parser.add_argument("mutants", nargs="*", help="only these mutant names (e.g. the survivors of the last run)")
+    parser.add_argument("--fresh", action="store_true", help="run the named mutants each in a fresh test process")
     parser.add_argument("--max-children", type=int, default=2, help="parallel test processes (default 2)")
     args = parser.parse_args(argv)
     label, modules, tests = selection(args.target)
@@ -87,6 +117,10 @@ def main(argv: List[str]) -> int:
         only_mutate=modules,
         pytest_add_cli_args_test_selection=COMMON + [t for t in tests if t.startswith("-") or "::" in t or Path(t).exists()],
     )
+    if args.fresh:
+        if CURRENT.exists() and CURRENT.read_text() != label:
+            raise SystemExit(f"mutate: mutants/ holds {CURRENT.read_text()}, not {label}: run {label} first")
+        return fresh(args.mutants, tests)
     if args.results:
         if CURRENT.exists() and CURRENT.read_text() != label and (PARKED / label).exists():
             raise SystemExit(f"mutate: the last run was {CURRENT.read_text()}; {label} is parked in {PARKED / label}")

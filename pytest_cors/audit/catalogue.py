@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Callable, Dict, Literal, Optional, Tuple, TypeVar, get_args
+from typing import TYPE_CHECKING, Any, Callable, Dict, Literal, Optional, Sequence, Tuple, TypeVar, get_args
 
 from pytest_cors.browser.safelist import needs_preflight
 
@@ -304,23 +304,24 @@ ORIGIN_PROBES: Tuple[ProbeId, ...] = tuple(row.id for row in CATALOGUE if row.fa
 HEADER_PROBES: Tuple[ProbeId, ...] = tuple(row.id for row in CATALOGUE if row.family is Family.HEADER)
 
 
-def _check_catalogue() -> None:
+def check_catalogue(rows: Sequence[ProbeSpec]) -> None:
     """One row per id, in the vocabulary's order; ``covered_by`` names other probes and has no cycle."""
-    if tuple(row.id for row in CATALOGUE) != PROBE_IDS:
+    if tuple(row.id for row in rows) != PROBE_IDS:
         raise RuntimeError("audit catalogue: one row per ProbeId, in the vocabulary's order")
-    for row in CATALOGUE:
+    by_id = {row.id: row for row in rows}
+    for row in rows:
         seen = {row.id}
         broader = list(row.covered_by)
         while broader:  # walk up: reaching the row itself is a cycle
             probe = broader.pop()
-            if probe == row.id or probe not in PROBES:
+            if probe == row.id or probe not in by_id:
                 raise RuntimeError(f"audit catalogue: {row.id} is covered by {probe!r} (unknown or a cycle)")
             if probe not in seen:
                 seen.add(probe)
-                broader.extend(PROBES[probe].covered_by)
+                broader.extend(by_id[probe].covered_by)
 
 
-_check_catalogue()
+check_catalogue(CATALOGUE)
 
 #: A function registered for a probe id (a derivation or a header check).
 F = TypeVar("F", bound=Callable[..., Any])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+from urllib.parse import urlsplit
 
 from pytest_cors.audit.catalogue import ORIGIN_PROBES, Family, ProbeId, registrar, require_functions
 from pytest_cors.browser.origins import NULL_ORIGIN, Origin, is_ip_address, origin_of_url
@@ -166,12 +167,14 @@ def derive_probes(contract: CorsContract) -> Tuple[Probe, ...]:
 
 
 def scan_contract(url: str, origins: Sequence[str]) -> Tuple[str, CorsContract]:
-    """The contract a stand-alone scan checks: GET ``url`` with credentials, trusting ``origins``."""
-    parts = url.split("://", 1)
-    rest = parts[1] if len(parts) == 2 else url
-    slash = rest.find("/")
-    base = parts[0] + "://" + (rest if slash == -1 else rest[:slash])
-    path = "/" if slash == -1 else rest[slash:]
+    """The contract a stand-alone scan checks: GET ``url`` with credentials, trusting ``origins``.
+
+    ``url`` is an http(s) URL (``--cors-scan`` validates it); the base is its scheme and host, the
+    contract's path the rest, query included (``https://api.example.com?page=1`` requests ``/?page=1``).
+    """
+    base = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+    rest = url[len(base) :]
+    path = rest if rest.startswith("/") else "/" + rest
     contract = CorsContract(
         name=url,
         path=path,

@@ -20,6 +20,7 @@ from pytest_cors.browser.fetch import build_preflight
 from pytest_cors.browser.profiles import display_names
 from pytest_cors.browser.safelist import unsafe_header_names
 from pytest_cors.check.case import is_withheld
+from pytest_cors.contract.model import parse_origin_pattern
 
 ACRPN = "Access-Control-Request-Private-Network"
 SENSITIVE_EXPOSED = ("set-cookie", "authorization", "*")
@@ -258,8 +259,9 @@ def _registrable_by_anyone(ctx: AuditContext, observations: Sequence[Observation
 
     credentials = ctx.contract.credentials
     for entry, why in registrable_by_anyone(ctx.contract):
-        evidence = [o.exchange for o in observations if o.trusted and o.origin is not None and ctx.contract.allows(o.origin)
-                    and (o.origin == entry or "*" in entry)][:1]
+        # the evidence: the contract's own exchange for that entry (for a pattern, its example origin)
+        under = parse_origin_pattern(entry).matches if "*" in entry else entry.__eq__
+        evidence = [o.exchange for o in observations if o.trusted and o.origin is not None and under(o.origin)][:1]
         reads = "with the user's credentials (cookies)" if credentials else "without credentials"
         summary = f"the contract trusts {entry}: {why}; a page there reads {ctx.url} {reads}"
         yield ctx.finding("registrable-by-anyone", summary, entry, evidence, lesser=not credentials), (entry,)

@@ -122,11 +122,32 @@ def test_probe_ids_depend_on_methods_and_preflights():
     assert list(probe_ids(posting)) == [p for p in PROBE_IDS if p in probe_ids(posting)]
 
 
-def test_scan_contract_and_probes():
-    base, c = scan_contract("https://staging.example.com/api/users?page=1", ["https://app.example.com"])
-    assert base == "https://staging.example.com"
-    assert c.path == "/api/users?page=1" and c.credentials and c.methods == ("GET",)
+@pytest.mark.parametrize(
+    "url, base, path",
+    [
+        ("https://staging.example.com/api/users?page=1", "https://staging.example.com", "/api/users?page=1"),
+        ("http://127.0.0.1:8000", "http://127.0.0.1:8000", "/"),
+        ("http://127.0.0.1:8000/", "http://127.0.0.1:8000", "/"),
+        ("https://staging.example.com?page=1", "https://staging.example.com", "/?page=1"),
+        ("https://staging.example.com/login?next=https://app.example.com/x", "https://staging.example.com", "/login?next=https://app.example.com/x"),
+        ("https://user@staging.example.com:8443/a/b", "https://user@staging.example.com:8443", "/a/b"),
+    ],
+)
+def test_a_scan_checks_get_with_credentials_on_the_url(url, base, path):
+    scanned_base, c = scan_contract(url, ["https://app.example.com", "https://admin.example.com", "https://app.example.com"])
+    assert (scanned_base, c.path, c.name) == (base, path, url)
+    assert c.methods == ("GET",) and c.credentials is True
+    assert c.origins == ("https://app.example.com", "https://admin.example.com")  # each once, in order
+    assert str(c.where) == f"--cors-scan {url}"
+
+
+def test_scan_probes():
+    _, c = scan_contract("https://staging.example.com/api/users", ["https://app.example.com"])
+    assert scan_probes(c) == derive_probes(c)
     assert "https://app.example.com.evil.invalid" in [p.origin for p in scan_probes(c)]
     _, bare = scan_contract("http://127.0.0.1:8000", [])
-    assert bare.path == "/"
-    assert [p.id for p in scan_probes(bare)] == ["reflect-any-origin", "null-origin"]
+    # no trusted origin: an unrelated origin and null, read with or without credentials
+    assert [(p.id, p.origin, p.derived_from, p.credentialed_only) for p in scan_probes(bare)] == [
+        ("reflect-any-origin", "https://evil.invalid", "", False),
+        ("null-origin", "null", "", False),
+    ]
