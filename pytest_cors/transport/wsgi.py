@@ -1,15 +1,20 @@
-"""An in-process WSGI app as a target: no sockets, no server, werkzeug's test machinery."""
+"""An in-process WSGI app as a target: no sockets, no server.
+
+The environ is the one werkzeug's test machinery builds (:mod:`pytest_cors.transport.wsgi_environ`),
+and the app is run as werkzeug's ``run_wsgi_app`` runs it, without the objects only a test client needs.
+"""
 
 from __future__ import annotations
 
+import itertools
+import re
 import traceback
-from typing import Any, Callable, Dict, List, Optional
-from urllib.parse import urlsplit
-
-from werkzeug.test import EnvironBuilder, run_wsgi_app
+from collections.abc import Mapping
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from pytest_cors.browser.exchange import HttpRequest, HttpResponse
 from pytest_cors.transport import BODY_READ_LIMIT, TransportError
+from pytest_cors.transport.wsgi_environ import wsgi_environ
 
 WsgiApp = Callable[..., Any]
 
@@ -18,26 +23,100 @@ class _NotWsgi(Exception):
     """The app broke PEP 3333's calling convention (the message says how)."""
 
 
-def _checked(app: WsgiApp) -> WsgiApp:
-    """``app`` with its side of the WSGI contract checked: start_response called, an iterable returned."""
+_NEWLINE = re.compile(r"[\r\n]")
 
-    def checked(environ: Dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        started: List[bool] = []
 
-        def recording_start_response(*args: Any, **kwargs: Any) -> Any:
-            started.append(True)
-            return start_response(*args, **kwargs)
+def _header_list(headers: Any) -> List[Tuple[str, str]]:
+    """The app's response headers as werkzeug's ``Headers(headers).to_wsgi_list()`` gives them.
 
-        result = app(environ, recording_start_response)
-        if result is None:
-            called = "after calling start_response()" if started else "without calling start_response()"
+    Values become strings; a newline in one raises ``ValueError`` as werkzeug does. A mapping
+    (not PEP 3333, but werkzeug accepts it) goes through werkzeug itself.
+    """
+    if isinstance(headers, Mapping):
+        from werkzeug.datastructures import Headers
+
+        return Headers(headers).to_wsgi_list()
+    pairs: List[Tuple[str, str]] = []
+    for key, value in headers:
+        if not isinstance(value, str):
+            value = str(value)
+        if _NEWLINE.search(value) is not None:
+            raise ValueError("Header values must not contain newline characters.")
+        pairs.append((key, value))
+    return pairs
+
+
+def _start(app: WsgiApp, environ: Dict[str, Any]) -> Tuple[Iterable[bytes], str, List[Tuple[str, str]]]:
+    """Call ``app`` until it has started its response, as werkzeug's ``run_wsgi_app`` (unbuffered) does.
+
+    The app's side of PEP 3333 is checked: start_response called, an iterable returned. What it
+    wrote or yielded before start_response stays in front of the rest of the body; the returned
+    iterable closes the app's. A crash raises the app's own exception.
+    """
+    started: List[bool] = []
+    response: List[Tuple[str, Any]] = []
+    written: List[bytes] = []
+
+    def start_response(status: str, headers: Any, exc_info: Any = None) -> Callable[[bytes], None]:
+        started.append(True)
+        if exc_info:
+            try:
+                raise exc_info[1].with_traceback(exc_info[2])
+            finally:
+                exc_info = None
+        response[:] = [(status, headers)]
+        return written.append
+
+    result = app(environ, start_response)
+    if result is None:
+        called = "after calling start_response()" if started else "without calling start_response()"
+        raise _NotWsgi(
+            f"the app returned None {called}; a WSGI app must call start_response(status, headers) and "
+            "return an iterable of bytes, e.g. [b''] (PEP 3333)"
+        )
+    body = _Body(result)
+    try:
+        for chunk in body.chunks:
+            written.append(chunk)
+            if response:
+                break
+        if not response:
             raise _NotWsgi(
-                f"the app returned None {called}; a WSGI app must call start_response(status, headers) and "
-                "return an iterable of bytes, e.g. [b''] (PEP 3333)"
+                "the app returned its body without calling start_response(); a WSGI app must call "
+                "start_response(status, headers) before its first body chunk (PEP 3333)"
             )
-        return result
+        status, headers = response[0]
+        pairs = _header_list(headers)
+    except BaseException:
+        body.close()
+        raise
+    body.prepend(written)
+    return body, status, pairs
 
-    return checked
+
+class _Body:
+    """The app's body iterable: chunks already taken first, then the rest; ``close`` closes the app's."""
+
+    def __init__(self, result: Iterable[bytes]) -> None:
+        self._close = getattr(result, "close", None)
+        try:
+            self.chunks: Iterator[bytes] = iter(result)
+        except BaseException:
+            self.close()
+            raise
+
+    def prepend(self, taken: List[bytes]) -> None:
+        """Put the chunks read (or written) before the response started back in front."""
+        if taken:
+            self.chunks = itertools.chain(taken, self.chunks)
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self.chunks
+
+    def close(self) -> None:
+        """Close the app's iterable, if it has ``close`` (PEP 3333)."""
+        if self._close is not None:
+            self._close()
 
 
 class WsgiTransport:
@@ -66,20 +145,9 @@ class WsgiTransport:
 
     def send(self, request: HttpRequest) -> HttpResponse:
         """Call the WSGI app with ``request`` as a WSGI environ and collect its response."""
-        parts = urlsplit(request.url)
-        base = f"{parts.scheme}://{parts.netloc}"
-        builder = EnvironBuilder(
-            path=parts.path or "/",
-            base_url=base,
-            query_string=parts.query or None,
-            method=request.method,
-            headers=list(request.headers),
-            data=request.body,
-        )
-        environ = builder.get_environ()
-        builder.close()
+        environ = wsgi_environ(request)
         try:
-            app_iter, status, headers = run_wsgi_app(_checked(self.app), environ, buffered=False)
+            app_iter, status, headers = _start(self.app, environ)
         except _NotWsgi as violation:  # the app broke the WSGI protocol: say how, without our frames
             raise TransportError("app-error", request.url, str(violation)) from None
         except Exception as exc:  # the app itself crashed: a real server would 500
@@ -103,7 +171,7 @@ class WsgiTransport:
                 close()
         code_text, _, reason = status.partition(" ")
         # A browser's network stack strips surrounding whitespace from header values; so do we.
-        pairs = tuple((name, value.strip(" \t")) for name, value in headers.to_wsgi_list())
+        pairs = tuple((name, value.strip(" \t")) for name, value in headers)
         return HttpResponse(int(code_text), pairs, reason)
 
     def close(self) -> None:

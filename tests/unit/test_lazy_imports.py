@@ -42,5 +42,9 @@ def test_the_package_root_imports_none_either():
 def test_the_transports_do_import_them_when_used():
     # the check above must be able to fail: the transports themselves need the libraries
     assert {"requests", "urllib3"} <= imported_by("pytest_cors.transport.live")
-    assert "werkzeug" in imported_by("pytest_cors.transport.wsgi")
     assert "yaml" in imported_by("pytest_cors.contract.yaml_loader")
+
+
+def test_the_wsgi_transport_needs_werkzeug_only_for_unusual_requests():
+    # it builds werkzeug's environ itself for what browsers send (tests/unit/transport/test_wsgi_environ.py)
+    assert "werkzeug" not in imported_by("pytest_cors.transport.wsgi")
