@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import List, Sequence, Tuple
 
 from pytest_cors.browser import rules
-from pytest_cors.browser.exchange import Exchange, HttpResponse
+from pytest_cors.browser.exchange import Exchange, HttpRequest, HttpResponse
 from pytest_cors.browser.fetch import BrowserVerdict
 from pytest_cors.browser.profiles import PROFILES
 from pytest_cors.check.case import CaseResult, Problem, ProblemKind, console_verdict
@@ -101,14 +101,11 @@ def problem_hint(problem: Problem, result: CaseResult) -> str:
 # --- header tables -----------------------------------------------------------------------------
 
 
-def _expected_preflight(result: CaseResult) -> List[Tuple[str, str]]:
+def _expected_preflight(result: CaseResult, preflight: HttpRequest) -> List[Tuple[str, str]]:
+    """What this preflight's response must hold: the method and headers it asks for, as sent."""
     case, contract = result.case, result.case.contract
-    preflight = next((verdict.preflight for verdict in result.verdicts if verdict.preflight), None)
-    unsafe = ""
-    method = case.method
-    if preflight is not None:
-        unsafe = preflight.request.header("Access-Control-Request-Headers") or ""
-        method = preflight.request.header("Access-Control-Request-Method") or method
+    unsafe = preflight.header("Access-Control-Request-Headers") or ""
+    method = preflight.header("Access-Control-Request-Method") or case.method
     if not case.expect_allowed:
         return [("Access-Control-Allow-Origin", f"absent, or not {case.origin}")]
     rows = [
@@ -238,7 +235,7 @@ def format_case_failure(result: CaseResult, redactor: Redactor = Redactor()) -> 
     for exchange in result.exchanges:
         lines.append("")
         if exchange.kind == "preflight":
-            lines += _exchange_section("Preflight request", exchange, _expected_preflight(result), redactor)
+            lines += _exchange_section("Preflight request", exchange, _expected_preflight(result, exchange.request), redactor)
             lines.append("    " + preflight_cache_line(exchange.response, [verdict.profile for verdict in result.verdicts]))
         else:
             title = "Actual request"
