@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 
 from pytest_cors.report.html import render_html
-from pytest_cors.report.json_report import SCHEMA_ID, report_data, render_json, schema
+from pytest_cors.report.json_report import SCHEMA_ID, render_json, report_data, schema
 from pytest_cors.report.markdown import render_markdown
 from pytest_cors.report.run_report import ReportPathError, RunReport, render, report_format, write_reports
 
