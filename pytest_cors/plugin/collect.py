@@ -200,12 +200,11 @@ class CorsYamlFile(pytest.File):
             yield from audit_items(self, contract, target, line)
 
 
-def _check_yaml_case(_cors_case_result: Tuple[CaseResult, CorsRun], request: pytest.FixtureRequest) -> None:
+def _check_yaml_case(_cors_case_result: Tuple[CaseResult, CorsRun, str, int]) -> None:
     """The body of every YAML item: the exchanges already ran in setup; judge them."""
     __tracebackhide__ = True
-    result, run = _cors_case_result
-    item = request.node  # the warning points at the contract in the YAML file
-    warn_case_results([result], str(item.path), getattr(item, "contract_line", 0) + 1)
+    result, run, path, line = _cors_case_result
+    warn_case_results([result], path, line)  # the warning points at the contract in the YAML file
     text = run.failure_text([result])
     if text:
         raise CorsContractFailure(text)
@@ -220,15 +219,20 @@ class CorsCaseItem(YamlContractItem):
 
 
 @pytest.fixture
-def _cors_case_result(request: pytest.FixtureRequest) -> Tuple[CaseResult, CorsRun]:
-    """Runs a YAML item's exchanges during setup, so network faults are test errors, not failures."""
+def _cors_case_result(request: pytest.FixtureRequest) -> Tuple[CaseResult, CorsRun, str, int]:
+    """Runs a YAML item's exchanges during setup, so network faults are test errors, not failures.
+
+    Returns what the item's body needs: the result, the run, and where the contract is written.
+    """
     item = request.node
     if not isinstance(item, CorsCaseItem):  # pragma: no cover - only YAML items request it
         raise RuntimeError("_cors_case_result is internal to YAML contract items")
     run = get_run(request.config)
     case = item.case
-    case = dataclasses.replace(case, contract=with_session_cookies(case.contract, session_cookies(request)))
+    contract = with_session_cookies(case.contract, session_cookies(request))
+    if contract is not case.contract:
+        case = dataclasses.replace(case, contract=contract)
     transport = item.target(request, case.contract)
     result = run.run_case(case, transport)
     record_case_result(request.config, result, transport)
-    return result, run
+    return result, run, str(item.path), item.contract_line + 1

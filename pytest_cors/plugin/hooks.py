@@ -40,6 +40,7 @@ from pytest_cors.plugin.fixtures import (
     with_session_cookies,
 )
 from pytest_cors.plugin.framework_defaults import announced_defaults
+from pytest_cors.plugin.items import without_marker_fixture
 from pytest_cors.plugin.options import add_options, load_settings
 from pytest_cors.report.redaction import Redactor
 
@@ -222,19 +223,27 @@ def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: Any):
     result = yield
     items = result if isinstance(result, list) else [result] if result is not None else []
     for item in items:
-        if isinstance(item, pytest.Function) and item.get_closest_marker("cors") is not None:
-            try:
-                item.stash[CONTRACTS_KEY] = _marker_contracts(item)
-            except ContractError as exc:
-                raise collector.CollectError(str(exc)) from None
-            for contract in item.stash[CONTRACTS_KEY]:
-                get_run(item.config).redactor.values.add(marker_secrets(contract))
+        if not isinstance(item, pytest.Function):
+            continue
+        if item.get_closest_marker("cors") is None:
+            without_marker_fixture(item)  # nothing for _cors_marker_contracts to run
+            continue
+        try:
+            item.stash[CONTRACTS_KEY] = _marker_contracts(item)
+        except ContractError as exc:
+            raise collector.CollectError(str(exc)) from None
+        for contract in item.stash[CONTRACTS_KEY]:
+            get_run(item.config).redactor.values.add(marker_secrets(contract))
     return result
 
 
 @pytest.fixture(autouse=True)
 def _cors_marker_contracts(request: pytest.FixtureRequest) -> None:
-    """Runs a marked test's contracts during setup (faults become errors, not failures)."""
+    """Runs a marked test's contracts during setup (faults become errors, not failures).
+
+    Autouse, so it takes the place an autouse fixture has in the order; collection leaves it
+    out of every item without marker contracts (``items.without_marker_fixture``).
+    """
     contracts = request.node.stash.get(CONTRACTS_KEY, None)
     if not contracts:
         return

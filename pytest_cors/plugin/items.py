@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Callable, Dict
 
 import pytest
@@ -13,6 +14,38 @@ from pytest_cors.transport import Transport
 
 #: Per YAML file: the fixture closure resolved for its first item of each body function.
 _FIXTURE_INFO_KEY = pytest.StashKey[Dict[Callable[..., Any], Any]]()
+#: The autouse fixture running ``@pytest.mark.cors`` contracts: only items with such contracts need it.
+MARKER_FIXTURE = "_cors_marker_contracts"
+#: Per run: fixture closures without MARKER_FIXTURE, by the closure they were made from (shared, as the originals are).
+_PRUNED_KEY = pytest.StashKey[Dict[int, Any]]()
+
+
+def without_marker_fixture(item: pytest.Function) -> None:
+    """Leave the marker contracts' autouse fixture out of an item that has no such contracts.
+
+    Setting up a fixture costs about as much per item as a small check; an item
+    without ``@pytest.mark.cors`` contracts has nothing for it to do. The rest of
+    the closure keeps its order. Items sharing a closure (one function's
+    parametrized items, one YAML file's items) share the pruned one.
+    """
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None or MARKER_FIXTURE not in item.fixturenames:
+        return
+    pruned_by_closure = item.config.stash.setdefault(_PRUNED_KEY, {})
+    kept = pruned_by_closure.get(id(info))
+    if kept is None or kept[0] is not info:
+        try:
+            pruned = dataclasses.replace(
+                info,
+                initialnames=tuple(name for name in info.initialnames if name != MARKER_FIXTURE),
+                names_closure=[name for name in info.names_closure if name != MARKER_FIXTURE],
+                name2fixturedefs={k: v for k, v in info.name2fixturedefs.items() if k != MARKER_FIXTURE},
+            )
+        except (TypeError, AttributeError):  # pragma: no cover - a pytest whose closure has another shape
+            return
+        kept = pruned_by_closure[id(info)] = (info, pruned)
+    item._fixtureinfo = kept[1]
+    item.fixturenames = kept[1].names_closure
 
 
 class YamlContractItem(pytest.Function):
@@ -52,6 +85,7 @@ class YamlContractItem(pytest.Function):
         shared = parent.stash.setdefault(_FIXTURE_INFO_KEY, {})
         item = cls.from_parent(parent, callobj=callobj, fixtureinfo=shared.get(callobj), **kwargs)
         if callobj not in shared:
+            without_marker_fixture(item)  # YAML items never carry marker contracts
             shared[callobj] = getattr(item, "_fixtureinfo", None)
         return item
 

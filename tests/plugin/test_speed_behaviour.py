@@ -130,3 +130,63 @@ def test_items_sharing_a_fixture_closure_still_get_every_fixture(project):
     result = project.runpytest_inprocess(*QUIET, "--cors-audit", "off", "-s")
     result.assert_outcomes(passed=10)
     result.stdout.fnmatch_lines(["*autouse ran for 6 items*"])
+
+
+MARKED_TESTS = """
+import pytest
+
+@pytest.fixture(autouse=True)
+def seed():
+    pass
+
+@pytest.fixture
+def thing():
+    return 1
+
+@pytest.mark.cors("/api/0", origins=["https://app.example.com"], methods=["PUT"], request_headers=["X-Request-Id"],
+                  credentials=True, audit=False)
+def test_marked(thing):
+    pass
+
+def test_plain(thing):
+    pass
+
+@pytest.mark.parametrize("n", [1, pytest.param(2, marks=pytest.mark.cors("/api/1", origins=["https://app.example.com"], audit=False))])
+def test_some_marked(n):
+    pass
+"""
+
+
+def _setups(lines: list) -> dict:
+    """Per test (by the line that names it), the function-scoped fixtures --setup-plan sets up, in order."""
+    plans, current = {}, []
+    for line in lines:
+        words = line.split()
+        if words[:2] == ["SETUP", "F"]:
+            current.append(words[2])
+        elif "::" in line and "(fixtures used" in line:
+            plans[words[0].split("::", 1)[1]] = current
+            current = []
+    return plans
+
+
+def test_the_marker_fixture_is_set_up_only_for_marked_items_and_in_its_autouse_place(project):
+    """Unmarked and YAML items leave out _cors_marker_contracts; marked ones keep it first among function fixtures."""
+    project.makepyfile(test_api=MARKED_TESTS)
+    project.makefile(".yaml", cors_api=contracts(1))
+    plans = _setups(project.runpytest_inprocess(*QUIET, "--cors-audit", "off", "--setup-plan").outlines)
+    assert plans["test_marked"].index("_cors_marker_contracts") < plans["test_marked"].index("seed") < plans["test_marked"].index("thing")
+    assert "_cors_marker_contracts" not in plans["test_plain"] and plans["test_plain"][-2:] == ["seed", "thing"]
+    assert "_cors_marker_contracts" not in plans["test_some_marked[1]"]
+    assert plans["test_some_marked[2]"].index("_cors_marker_contracts") < plans["test_some_marked[2]"].index("seed")
+    yaml_items = [name for name in plans if name.startswith("c0[")]
+    assert len(yaml_items) == 2 and all("_cors_marker_contracts" not in plans[name] for name in yaml_items)
+    assert all(plans[name][-1] == "_cors_case_result" for name in yaml_items)
+
+
+def test_marked_tests_still_check_their_contracts(project):
+    """The counterpart, run for real: the marked test and the marked parameter check (and fail) their contracts."""
+    project.makepyfile(test_api=MARKED_TESTS.replace("https://app.example.com", "https://other.example.com"))
+    result = project.runpytest_inprocess(*QUIET, "--cors-audit", "off")
+    result.assert_outcomes(passed=2, failed=2)
+    result.stdout.fnmatch_lines(["FAILED test_api.py::test_marked*", "FAILED test_api.py::test_some_marked?2?*"])
