@@ -7,12 +7,12 @@ for YAML, the marker argument, or the fixture).
 
 from __future__ import annotations
 
-import difflib
 import re
-from typing import Any, Callable, List, Mapping, Tuple
+from typing import Any, Callable, Mapping, Tuple
 
 from pytest_cors.browser.cookies import Cookie, SameSite
 from pytest_cors.browser.safelist import is_token
+from pytest_cors.contract.values import did_you_mean, type_name
 
 ErrorAt = Callable[[Tuple[Any, ...], str], Exception]
 COOKIE_ATTRIBUTES = ("value", "samesite", "secure", "partitioned")
@@ -27,8 +27,8 @@ _SAMESITE = {member.value.lower(): member for member in SameSite}
 
 def _value(error: ErrorAt, path: Tuple[Any, ...], name: str, value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        kind = "boolean (quote it in YAML)" if isinstance(value, bool) else type(value).__name__ if value is not None else "null"
-        raise error(path, f"cookies: the value of cookie {name!r} must be a string, got {kind}")
+        hint = " (quote it in YAML)" if isinstance(value, bool) else ""
+        raise error(path, f"cookies: the value of cookie {name!r} must be a string, got {type_name(value)}{hint}")
     text = str(value)
     if not _COOKIE_VALUE.fullmatch(text):
         raise error(
@@ -60,8 +60,7 @@ def _one(error: ErrorAt, key: str, name: Any, spec: Any) -> Cookie:
         return Cookie(name, _value(error, path, name, spec))
     unknown = [k for k in spec if k not in COOKIE_ATTRIBUTES]
     if unknown:
-        close = difflib.get_close_matches(str(unknown[0]).lower(), COOKIE_ATTRIBUTES, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(str(unknown[0]).lower(), COOKIE_ATTRIBUTES)
         raise error(path + (unknown[0],), f"cookies: unknown attribute {unknown[0]!r} of cookie {name!r}{hint} (valid: {', '.join(COOKIE_ATTRIBUTES)})")
     if "value" not in spec:
         raise error(path, f"cookies: cookie {name!r} needs a value (e.g. {name}: {{value: abc123, samesite: Lax}})")
@@ -82,13 +81,5 @@ def parse_cookies(value: Any, error: ErrorAt, key: str = "cookies") -> Tuple[Coo
     if value is None:
         return ()
     if not isinstance(value, Mapping):
-        raise error((key,), f"cookies must be a mapping of cookie name to value (or to {{value, samesite, secure, partitioned}}), got {'list' if isinstance(value, list) else type(value).__name__}")
-    cookies: List[Cookie] = []
-    seen = set()
-    for name, spec in value.items():
-        cookie = _one(error, key, name, spec)
-        if cookie.name in seen:  # pragma: no cover - mappings cannot repeat a key
-            raise error((key, name), f"cookies: {name!r} is listed twice")
-        seen.add(cookie.name)
-        cookies.append(cookie)
-    return tuple(cookies)
+        raise error((key,), f"cookies must be a mapping of cookie name to value (or to {{value, samesite, secure, partitioned}}), got {type_name(value)}")
+    return tuple(_one(error, key, name, spec) for name, spec in value.items())  # a mapping cannot repeat a name

@@ -20,6 +20,7 @@ from pytest_cors.contract.model import Location
 MAX_EXPANDED_NODES = 1_000_000
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_TOO_DEEP = "the document nests too deeply (lists or mappings nested several hundred levels deep); refusing to load it"
 _SAFE_TAGS = {
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:bool",
@@ -102,6 +103,10 @@ def _unsafe_tag(tag: str) -> str:
     )
 
 
+class _RecursiveAnchor(Exception):
+    """A node that contains itself through an alias (``a: &a [*a]``)."""
+
+
 def expanded_size(root: Node, limit: int) -> int:
     """How many values ``root`` expands to once every alias is copied out (stops counting past ``limit``).
 
@@ -117,7 +122,7 @@ def expanded_size(root: Node, limit: int) -> int:
         if known is not None:
             return known
         if key in active:
-            raise RecursionError
+            raise _RecursiveAnchor
         active.add(key)
         total = 1
         if _is(node, "sequence"):
@@ -143,7 +148,11 @@ def _construct_scalar(loader: _ComposeLoader, node: ScalarNode, path: str) -> An
         raise YamlFileError(path, _unsafe_tag(node.tag), mark.line, mark.column)
     if node.tag == _STR_TAG:  # most scalars of a contract file; PyYAML's str constructor returns node.value as is
         return node.value
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, KeyError):  # an explicit tag PyYAML cannot read: `!!int abc`, `!!bool maybe`, `!!timestamp 2020-13-01`
+        mark = Mark.of(node)
+        raise YamlFileError(path, f"invalid value: {node.value!r} is not a valid {_tag_name(node.tag)}", mark.line, mark.column) from None
 
 
 class _Builder:
@@ -264,8 +273,10 @@ def load_document(text: str, path: str) -> Tuple[Any, Location]:
     root = Mark.of(node)
     try:
         total = expanded_size(node, MAX_EXPANDED_NODES)
-    except RecursionError:
+    except _RecursiveAnchor:
         raise YamlFileError(path, "the document refers to itself through an alias (a recursive anchor); refusing to load it") from None
+    except RecursionError:
+        raise YamlFileError(path, _TOO_DEEP) from None
     if total > MAX_EXPANDED_NODES:
         at = Mark.of(node)
         raise YamlFileError(
@@ -284,7 +295,7 @@ def load_document(text: str, path: str) -> Tuple[Any, Location]:
             path, f"invalid value: {exc.problem}", mark.line + 1 if mark else None, mark.column + 1 if mark else None
         ) from None
     except RecursionError:
-        raise YamlFileError(path, "the document nests too deeply (recursive aliases?)") from None
+        raise YamlFileError(path, _TOO_DEEP) from None
 
 
 def locate(data: Any, path: Tuple[Any, ...], file: str) -> Location:

@@ -256,3 +256,14 @@ def test_a_header_value_may_hold_any_latin1_text_but_cr_lf_nul():
     value = "XX Bearer abc, 0\t$&'\""
     contract = parse_contract({"path": "/a", "origins": [A], "request_headers": {"X-A": value}})
     assert contract.request_headers == (("X-A", value),)
+
+
+def test_without_locate_every_error_points_at_where_a_location_or_a_label():
+    """Markers pass a label (the test's node id), ``cors.check_contract`` a Location: both print as given."""
+    with pytest.raises(ContractError) as info:
+        parse_contract({"path": "/a"}, where=Location("f.yaml", 2, 3))
+    assert str(info.value).startswith("f.yaml:2:3: contract '/a' has nothing to check")
+    with pytest.raises(ContractError) as info:
+        parse_contract({"path": "/a"}, where="tests/test_x.py::test_a")
+    assert str(info.value).startswith("tests/test_x.py::test_a: contract '/a' has nothing to check")
+    assert parse_contract({"path": "/a", "origins": [A]}, where=Location("f.yaml", 2, 3)).where == Location("f.yaml", 2, 3)
