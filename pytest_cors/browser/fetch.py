@@ -176,11 +176,9 @@ def _rewrite_for_redirect(
 def _resolve(base: str, location: str) -> Optional[str]:
     """``location`` resolved against ``base``; ``None`` when it does not parse."""
     try:
-        resolved = urljoin(base, location)
-        urlsplit(resolved)
+        return urljoin(base, location)  # urljoin splits both URLs: what it joins splits again
     except ValueError:
         return None
-    return resolved
 
 
 def simulate_fetch(fetch: FetchRequest, profile: BrowserProfile, send: Send) -> BrowserVerdict:
@@ -361,9 +359,9 @@ def _follow_redirect(hop: _Hop, response: HttpResponse, unsafe: List[str], log: 
     if hop.redirects + 1 > rules.MAX_REDIRECTS:
         return log.blocked(rules.Failure(rules.REDIRECT_TOO_MANY, False, None, response.status), url, location=location)
     if urlsplit(location).scheme.lower() not in ("http", "https"):
-        return log.blocked(rules.Failure(rules.REDIRECT_SCHEME, False, location, response.status), url, location=location, hop=True)
+        return log.blocked(rules.Failure(rules.REDIRECT_SCHEME, False, location, response.status), url, location=location)
     if url_has_credentials(location):
-        return log.blocked(rules.Failure(rules.REDIRECT_CREDENTIALS, False, location, response.status), url, location=location, hop=True)
+        return log.blocked(rules.Failure(rules.REDIRECT_CREDENTIALS, False, location, response.status), url, location=location)
     return _next_hop(hop, response.status, location, unsafe, log)
 
 
