@@ -7,7 +7,7 @@ from typing import Any, Dict, List
 from pytest_cors.audit.catalogue import PROBES
 from pytest_cors.audit.model import Finding
 from pytest_cors.audit.runner import ContractAudit
-from pytest_cors.browser.exchange import Exchange, HttpRequest
+from pytest_cors.browser.exchange import Exchange, HttpRequest, HttpResponse
 from pytest_cors.browser.profiles import select_profiles
 from pytest_cors.check.run import CorsRun
 from pytest_cors.contract.schema import parse_contract
@@ -228,3 +228,42 @@ def test_the_table_pads_each_column_to_its_widest_value():
         "severity  probe        origin  contract  summary",
         "low       null-origin  null    c         s",
     ]
+
+
+def test_the_worst_severity_is_by_rank_not_by_name():
+    assert covers_text([_finding("null-origin", "low"), _finding("port-confusion", "medium")], Redactor()).startswith(
+        "covers 2 more findings of the same cause (worst medium): ")
+    assert "(worst low)" in covers_text([_finding("null-origin", "info"), _finding("null-origin", "low", "x")], Redactor())
+
+
+def test_a_response_without_reason_phrase_and_a_header_named_in_cors_redact():
+    request = HttpRequest("GET", URL, (("Origin", "https://evil.example"), ("X-Api-Key", "k-1234")))
+    evidence = (Exchange("actual", request, HttpResponse(204, (("Vary", "Origin"),))),)
+    finding = _finding("null-origin", "high", "null", evidence=evidence)
+    assert format_finding(finding, Redactor.with_names(["x-api-key"])).split("\n")[3:] == [
+        "  actual request:",
+        "    curl -i http://testserver/api/users -H 'Origin: https://evil.example' -H 'X-Api-Key: <redacted>'",
+        "    -> 204",
+        "       Access-Control-Allow-Origin: (missing)",
+        "       Vary: Origin",
+    ]
+
+
+def test_five_findings_are_shown_in_full_by_default_and_the_report_redacts_them():
+    values = SecretValues()
+    values.add(["tenant-secret"])
+    many = [_finding("port-confusion", "high", f"https://{c}.example", summary=f"{c} reads tenant-secret")
+            for c in "abcdef"]
+    parts = format_findings(many, Redactor(values=values)).split("\n\n")
+    assert [part.split("\n")[0] for part in parts[1:6]] == [
+        f"[{i}] HIGH port-confusion: {c} reads <redacted>" for i, c in zip(range(1, 6), "abcde")
+    ]
+    assert parts[6] == "Also:\n  high     port-confusion: f reads <redacted>"
+
+
+def test_the_contract_location_of_a_single_finding():
+    lone = _finding("null-origin", "high", "null", where="cors_api.yaml:7")
+    assert format_findings([lone]).split("\n")[-1] == (
+        "To accept a known, documented risk: audit: {skip: [null-origin]} in the contract (cors_api.yaml:7); "
+        "or --cors-audit warn / --cors-audit-severity to change what fails."
+    )

@@ -213,7 +213,7 @@ def test_write_reports_renders_each_format_into_new_directories(tmp_path):
     report = run_report(changes=True)
     paths = [tmp_path / "a" / "r.json", tmp_path / "b" / "c" / "r.md", tmp_path / "r.html"]
     write_reports(report, paths)
-    assert paths[0].read_bytes() == render(report, "json").encode()
-    assert paths[1].read_bytes() == render_markdown(report).encode()
+    assert paths[0].read_bytes() == render(report, "json").encode() == render_json(report).encode()
+    assert paths[1].read_bytes() == render_markdown(report).encode() == render(report, "markdown").encode()
     assert paths[2].read_text(encoding="utf-8") == render_html(report) == render(report, "html")
     assert b"\r\n" not in paths[1].read_bytes()
