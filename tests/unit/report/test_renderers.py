@@ -217,3 +217,23 @@ def test_write_reports_renders_each_format_into_new_directories(tmp_path):
     assert paths[1].read_bytes() == render_markdown(report).encode() == render(report, "markdown").encode()
     assert paths[2].read_text(encoding="utf-8") == render_html(report) == render(report, "html")
     assert b"\r\n" not in paths[1].read_bytes()
+
+
+def test_report_files_are_utf8_with_lf_on_a_platform_that_writes_cp1252_and_crlf(tmp_path, monkeypatch):
+    """Windows with a cp1252 locale, simulated with the pure-Python io (it reads os.linesep and the locale)."""
+    import _pyio
+    import locale
+    import os
+
+    from pytest_cors.report import run_report as module
+
+    monkeypatch.setattr(os, "linesep", "\r\n")
+    monkeypatch.setattr(locale, "getencoding", lambda: "cp1252", raising=False)
+    monkeypatch.setattr(locale, "getpreferredencoding", lambda do_setlocale=True: "cp1252")
+    monkeypatch.setattr(module, "open", _pyio.open, raising=False)
+    report = run_report(changes=True)
+    write_reports(report, [tmp_path / "r.md"])
+    assert (tmp_path / "r.md").read_bytes() == render_markdown(report).encode("utf-8")
+    with _pyio.open(tmp_path / "plain.txt", "w") as stream:  # the simulation holds: a plain open writes CRLF
+        stream.write("a\n")
+    assert (tmp_path / "plain.txt").read_bytes() == b"a\r\n"
