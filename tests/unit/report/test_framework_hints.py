@@ -60,16 +60,34 @@ def test_a_method_it_does_not_allow(verdict_of):
 def test_a_header_it_does_not_allow(verdict_of):
     app = _starlette(allow_origins=[APP], allow_methods=["*"], allow_headers=["Content-Type"])
     verdict = verdict_of(app, headers=[("X-Token", "t"), ("Authorization", "Bearer t")])
-    hint = starlette_preflight_hint(verdict)
-    assert hint.endswith("add 'authorization', 'x-token' to CORSMiddleware(allow_headers=[...])")
+    assert starlette_preflight_hint(verdict) == (
+        "the preflight got Starlette's 400 'Disallowed CORS ...' answer (FastAPI/Starlette CORSMiddleware): "
+        "add 'authorization', 'x-token' to CORSMiddleware(allow_headers=[...])"
+    )
+
+
+def test_a_method_and_a_header_it_does_not_allow_unless_it_allows_every_header(verdict_of):
+    narrow = _starlette(allow_origins=[APP], allow_methods=["GET"], allow_headers=["x-a"])
+    assert starlette_preflight_hint(verdict_of(narrow, method="PUT", headers=[("X-Token", "t")])) == (
+        "the preflight got Starlette's 400 'Disallowed CORS ...' answer (FastAPI/Starlette CORSMiddleware): "
+        "add 'PUT' to CORSMiddleware(allow_methods=[...]) (it allows GET); add 'x-token' to "
+        "CORSMiddleware(allow_headers=[...])"
+    )
+    any_header = _starlette(allow_origins=[APP], allow_methods=["GET"], allow_headers=["*"])
+    assert starlette_preflight_hint(verdict_of(any_header, method="PUT", headers=[("X-Token", "t")])) == (
+        "the preflight got Starlette's 400 'Disallowed CORS ...' answer (FastAPI/Starlette CORSMiddleware): "
+        "add 'PUT' to CORSMiddleware(allow_methods=[...]) (it allows GET)"
+    )
 
 
 def test_an_origin_it_does_not_allow(verdict_of):
     """Safari judges the preflight's status first (Chrome and Firefox: the missing ACAO, with its own hint)."""
     verdict = verdict_of(_starlette(allow_origins=[APP], allow_methods=["*"]), origin="https://evil.example.net",
                          method="PUT", profile="safari")
-    assert "allow 'https://evil.example.net' in CORSMiddleware(allow_origins=[...]) or allow_origin_regex" in (
-        starlette_preflight_hint(verdict)
+    assert starlette_preflight_hint(verdict) == (
+        "the preflight got Starlette's 400 'Disallowed CORS ...' answer (FastAPI/Starlette CORSMiddleware): "
+        "allow 'https://evil.example.net' in CORSMiddleware(allow_origins=[...]) or allow_origin_regex (matched "
+        "against the whole origin)"
     )
 
 
