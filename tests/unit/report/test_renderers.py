@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import jsonschema
@@ -237,3 +238,15 @@ def test_report_files_are_utf8_with_lf_on_a_platform_that_writes_cp1252_and_crlf
     with _pyio.open(tmp_path / "plain.txt", "w") as stream:  # the simulation holds: a plain open writes CRLF
         stream.write("a\n")
     assert (tmp_path / "plain.txt").read_bytes() == b"a\r\n"
+
+
+def test_a_lockfile_with_only_changes_or_only_stale_entries_gets_its_section():
+    full = lockfile()
+    only_changes = dataclasses.replace(full, stale=())
+    only_stale = dataclasses.replace(full, changes=())
+    for lock in (only_changes, only_stale):
+        report = RunReport(tuple(records()), BROWSERS, lock)
+        assert "<h2>Policy changes since cors.lock</h2><ul>" in render_html(report)
+        assert "### Policy changes since `cors.lock`" in render_markdown(report)
+    assert "<li><b>stale</b>" not in render_html(RunReport(tuple(records()), BROWSERS, only_changes))
+    assert "<li><b>loosened</b>" not in render_html(RunReport(tuple(records()), BROWSERS, only_stale))
