@@ -81,3 +81,26 @@ def test_a_cookie_kept_back_on_every_redirect_hop_is_listed_once_per_browser_and
         "Hint: add 'Vary: Origin' to every response whose Access-Control-Allow-Origin depends on the request's Origin"
     ]
     assert "session-value" not in "\n".join(lines)
+
+
+def _redirect_to_another_host(environ: Dict[str, Any], start_response: Any) -> List[bytes]:
+    """/start redirects to https://api.other.com/me (another host: the API's host-only cookies stay behind)."""
+    if environ["PATH_INFO"] == "/start":
+        start_response("307 Temporary Redirect", _cors(environ) + [("Location", "https://api.other.com/me")])
+    else:
+        start_response("200 OK", _cors(environ))
+    return [b""]
+
+
+def test_a_cookie_refused_again_on_a_later_hop_does_not_hide_the_next_cookie_refused_there():
+    contract = {"path": "/start", "origins": ["https://app.example.com"], "credentials": True,
+                "cookies": {"sid": {"value": "v", "samesite": "None", "secure": False}, "pref": "dark"}}
+    lines = report(_redirect_to_another_host, contract, served_as="https://api.example.com", profiles=("firefox",))
+    assert section(lines, "Cookies not sent:") == [
+        "Cookies not sent:",
+        "  Firefox does not send cookie 'sid' (SameSite=None): a SameSite=None cookie without Secure is rejected "
+        "when the server sets it; fix: add `Secure; SameSite=None` to the cookie (and serve the API over https)",
+        "  Firefox does not send cookie 'pref' (no SameSite): it belongs to api.example.com (a host-only cookie), "
+        "and this request goes to api.other.com; fix: let api.other.com set its own cookie, or use a token header "
+        "(Authorization) instead of a cookie",
+    ]
