@@ -149,10 +149,10 @@ def findings_table(findings: Sequence[Finding], redactor: Redactor = Redactor())
     ordered = sorted(own, key=lambda f: SEVERITY_RANK[f.severity])
     rows = [(f.severity, f.probe, f.origin or "-", f.contract, redactor.text(f.summary)) for f in ordered]
     header = ("severity", "probe", "origin", "contract")
-    widths = [max(len(header[i]), *(len(r[i]) for r in rows)) for i in range(len(header))]
+    widths = [max(len(r[i]) for r in rows + [header + ("",)]) for i in range(4)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)) + "  summary"]
     for finding, row in zip(ordered, rows):
-        lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths)) + "  " + row[4])  # widths: the first 4
+        lines.append("  ".join(c.ljust(w) for c, w in zip(row[:4], widths)) + "  " + row[4])
         group = covered.pop(_group_key(finding, finding.probe), None)
         if group:
             lines.append(" " * (widths[0] + 2) + "  " + covers_text(group, redactor))

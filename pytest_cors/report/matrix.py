@@ -122,11 +122,11 @@ def _first(endpoint: Endpoint, case: Record) -> Record:
 
 
 def text_table(head: Sequence[str], table: Sequence[Sequence[Cell]], style: Callable[[str, str], str], width: int) -> List[str]:
-    """The matrix (columns of :func:`header`) as aligned text; ``style(text, style)`` adds colour after padding."""
+    """Aligned text columns; ``style(text, style)`` adds colour after padding, so alignment holds."""
     widths = [max([len(head[i])] + [len(row[i][0]) for row in table]) for i in range(len(head))]
-    for column, minimum in ((0, 28), (head.index("audit"), 24)):
+    for column, minimum in ((0, 28), (head.index("audit") if "audit" in head else -1, 24)):
         overflow = sum(widths) + 2 * len(widths) + 2 - width
-        if overflow > 0 and widths[column] > minimum:  # origins give way first, then findings
+        if overflow > 0 and column >= 0 and widths[column] > minimum:  # origins give way first, then findings
             widths[column] = max(minimum, widths[column] - overflow)
 
     def cut(text: str, size: int) -> str:
