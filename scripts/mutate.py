@@ -69,6 +69,15 @@ PACKAGES: Dict[str, Tuple[List[str], List[str]]] = {
     ),
     "check": (["pytest_cors/check/*"], ["tests/unit/check", "tests/plugin/test_report.py"]),
 }
+#: module -> its own tests, where the package's selection is much slower than what exercises the module
+MODULES: Dict[str, List[str]] = {
+    # in-process pytest.Config tests (tests/unit/plugin/conftest.py), no pytester runs: ~1 s a mutant, not 10-25 s
+    "pytest_cors/plugin/options.py": [
+        "tests/unit/plugin/test_option_choices.py", "tests/unit/plugin/test_option_ranges.py",
+        "tests/unit/plugin/test_tls_settings.py", "tests/unit/plugin/test_url_messages.py",
+        "tests/unit/plugin/test_option_help.py", "tests/unit/plugin/test_option_sources.py",
+    ],
+}
 #: Ahead of every selection: no browsers, no cache, a per-test timeout so a mutant that loops is killed.
 COMMON = ["-m", "not browser", "-p", "no:cacheprovider", "-p", "no:django", "-p", "no:flask", "--timeout=60"]
 CURRENT = Path("mutants") / ".pytest_cors_package"
@@ -85,6 +94,7 @@ def selection(target: str) -> Tuple[str, List[str], List[str]]:
     parts = path.with_suffix("").parts
     if len(parts) >= 2 and parts[0] == "pytest_cors" and parts[1] in PACKAGES and path.suffix == ".py":
         _, tests = PACKAGES[parts[1]]
+        tests = MODULES.get(path.as_posix(), tests)
         return ".".join(parts), [str(path)], tests
     raise SystemExit(f"mutate: {target!r} is neither a package ({', '.join(PACKAGES)}) nor pytest_cors/<package>/<module>.py")
 

@@ -52,17 +52,20 @@ def option_group(parser: pytest.Parser) -> pytest.OptionGroup:
 
 
 def add_options(parser: pytest.Parser) -> None:
-    """Add every ``--cors-*`` option, in one group, each with its ini twin."""
+    """Add every ``--cors-*`` option, in one group, each with its ini twin.
+
+    pytest names an option's value after its flag (``--cors-app-origin`` -> ``cors_app_origin``):
+    the ini key's name. An option not given is None, so the ini file (or the default) decides.
+    """
     group = option_group(parser)
     for flag, ini, help_text, ini_type, default in OPTIONS:
-        group.addoption(flag, dest=ini, default=None, metavar=ini.upper().replace("CORS_", ""), help=help_text)
+        group.addoption(flag, metavar=ini.upper().replace("CORS_", ""), help=help_text)
         parser.addini(ini, help=help_text, type=ini_type, default=default)
     for flag, ini, help_text in FLAGS:
-        group.addoption(flag, dest=ini, action="store_true", default=None, help=help_text)
+        group.addoption(flag, action="store_true", default=None, help=help_text)
         parser.addini(ini, help=help_text, type="bool", default=False)
     group.addoption(
         "--cors-scan",
-        dest="cors_scan",
         action="append",
         default=[],
         metavar="URL",
@@ -70,7 +73,6 @@ def add_options(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--cors-scan-origin",
-        dest="cors_scan_origin",
         action="append",
         default=[],
         metavar="ORIGIN",
@@ -87,7 +89,7 @@ class Setting:
 
 
 def _setting(config: pytest.Config, flag: str, ini: str, default: Any = None) -> Setting:
-    cli = config.getoption(ini, default=None)
+    cli = config.getoption(ini)
     if cli is not None:
         return Setting(cli, flag)
     value = config.getini(ini)
@@ -126,9 +128,9 @@ class CorsSettings:
         return tuple(p.name for p in self.profiles)
 
 
-def _bad(setting: Setting, flag: str, ini: str, message: str) -> CorsConfigurationError:
-    where = setting.source if setting.source != "default" else f"{flag} / ini {ini}"
-    return CorsConfigurationError(f"{where}: {message}")
+def _bad(setting: Setting, message: str) -> CorsConfigurationError:
+    """The error for a bad value, naming where it came from (a default is never bad)."""
+    return CorsConfigurationError(f"{setting.source}: {message}")
 
 
 Bad = Callable[[str, str], CorsConfigurationError]
@@ -178,12 +180,12 @@ def _verify(get: Dict[str, Setting], flags: Dict[str, Setting], bad: Bad) -> Any
 def _scan(config: pytest.Config) -> Tuple[Tuple[str, ...], Tuple[str, ...]]:
     """The --cors-scan URLs and --cors-scan-origin origins, validated like --cors-url and origins."""
     origins = []
-    for text in config.getoption("cors_scan_origin") or []:
+    for text in config.getoption("cors_scan_origin"):
         try:
             origins.append(parse_origin(text))
         except OriginError as exc:
             raise CorsConfigurationError(f"--cors-scan-origin: {exc}") from None
-    urls = tuple(config.getoption("cors_scan") or [])
+    urls = tuple(config.getoption("cors_scan"))
     for text in urls:
         problem = url_problem(text)
         if problem:
@@ -195,10 +197,9 @@ def load_settings(config: pytest.Config) -> CorsSettings:
     """Read and validate every option once; raise CorsConfigurationError naming the flag or ini key."""
     get = {ini: _setting(config, flag, ini, default) for flag, ini, _, _, default in OPTIONS}
     flags = {ini: _setting(config, flag, ini) for flag, ini, _ in FLAGS}
-    names = {ini: flag for flag, ini, *_ in OPTIONS}
 
     def bad(ini: str, message: str) -> CorsConfigurationError:
-        return _bad(get[ini], names[ini], ini, message)
+        return _bad(get[ini], message)
 
     try:
         profiles = select_profiles(str(get["cors_browser"].value or "all"))
@@ -250,7 +251,7 @@ def url_problem(text: str) -> Optional[str]:
     if not text.lower().startswith(("http://", "https://")):
         scheme = _guess_scheme(text) if _HOST_AND_PORT.fullmatch(text) else "https"
         return f"{text!r} is not an http(s) URL; did you mean '{scheme}://{text}'?"
-    if not urlsplit(text).netloc or not is_valid_http_url(text):
+    if not is_valid_http_url(text):  # also a missing host, and brackets that do not close (urlsplit would raise)
         return f"{text!r} has no valid host (e.g. http://localhost:8000 or https://staging.example.com)"
     return None
 

@@ -51,7 +51,8 @@ def test_http_and_https_urls_in_any_case_are_accepted(url):
     assert target_problem(url) is None
 
 
-@pytest.mark.parametrize("url", ["http://", "http://exa mple.com", "https://:8000"])
+# "http://[::1": an IPv6 bracket that does not close made urlsplit raise (a traceback, not this message)
+@pytest.mark.parametrize("url", ["http://", "http://exa mple.com", "https://:8000", "http://[::1", "https://[::1:8000/api"])
 def test_a_url_with_a_missing_or_malformed_host_says_so(url):
     assert url_problem(url) == f"{url!r} has no valid host {VALID_HOST_EXAMPLE}"
     assert target_problem(url) == f"{url!r} has no valid host {VALID_HOST_EXAMPLE}"
@@ -60,3 +61,8 @@ def test_a_url_with_a_missing_or_malformed_host_says_so(url):
 def test_a_target_that_is_neither_a_url_nor_module_attribute_says_both_forms():
     assert target_problem("myapp") == "'myapp' must be an http(s) URL or a WSGI or ASGI app as module:attribute"
     assert target_problem("myproject.wsgi:application") is None
+
+
+def test_text_that_is_no_url_at_all_is_refused_without_a_traceback():
+    # not host-like, so no scheme is guessed from it (urlsplit would refuse the unclosed bracket)
+    assert url_problem("[::1").startswith("'[::1' is not an http(s) URL; did you mean ")
