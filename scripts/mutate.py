@@ -8,7 +8,8 @@
 
 It runs mutmut 3 (the ``dev`` extra) with the ``[tool.mutmut]`` settings of pyproject.toml,
 narrowed here to the package's modules (``only_mutate``) and to the tests that exercise them
-(``PACKAGES`` below): mutmut then runs, for each mutant, only the selected tests that reach the
+(``PACKAGES`` below; ``MODULES`` for a module whose own tests are far faster than its package's):
+mutmut then runs, for each mutant, only the selected tests that reach the
 mutated function. The whole suite would take hours per package; this takes minutes.
 Not part of CI. Working files: ``mutants/`` (gitignored).
 
