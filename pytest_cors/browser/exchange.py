@@ -8,8 +8,9 @@ duplicates preserved, because CORS verdicts depend on how many
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Mapping, Optional, Tuple, Union
+from typing import Callable, Dict, Iterable, List, Optional, Tuple, TypeVar, Union
 from urllib.parse import urlsplit
 
 from pytest_cors.browser.cookies import Cookie
@@ -28,6 +29,21 @@ def header_pairs(headers: HeadersInput) -> HeaderPairs:
 
 
 HeaderIndex = Dict[str, Tuple[str, ...]]
+T = TypeVar("T")
+
+
+def memo(message: object, key: str, compute: Callable[[], T]) -> T:
+    """``compute()``, computed on the first call for ``message`` and kept on it under ``key``.
+
+    For what every browser profile reads of the same request or response (a header index,
+    the parsed CORS headers): requests and responses are immutable, so a value derived from
+    one never goes stale. It lives outside the dataclass fields: equality and hashing ignore it.
+    """
+    kept = message.__dict__
+    if key in kept:
+        return kept[key]  # type: ignore[no-any-return]
+    value = kept[key] = compute()
+    return value
 
 
 def _index(message: object, headers: HeaderPairs) -> HeaderIndex:
@@ -35,7 +51,6 @@ def _index(message: object, headers: HeaderPairs) -> HeaderIndex:
 
     One check asks a response for dozens of headers across the browser profiles;
     scanning every pair per lookup was a measurable share of a passing item's cost.
-    The index lives outside the dataclass fields, so equality and hashing ignore it.
     """
     index: Optional[HeaderIndex] = message.__dict__.get("_header_index")
     if index is None:
@@ -43,7 +58,7 @@ def _index(message: object, headers: HeaderPairs) -> HeaderIndex:
         for key, value in headers:
             collected.setdefault(key.lower(), []).append(value)
         index = {key: tuple(values) for key, values in collected.items()}
-        object.__setattr__(message, "_header_index", index)
+        message.__dict__["_header_index"] = index
     return index
 
 

@@ -107,10 +107,12 @@ def is_ip_address(host: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=1024)
 def origin_of_url(url: str) -> Origin:
     """The origin of an absolute http(s) URL, as URL parsing would produce it.
 
     A URL that does not parse has an opaque origin (a browser would fail the request).
+    Memoised: a check asks for the origins of the same few URLs in every browser profile.
     """
     try:
         parts = urlsplit(url)

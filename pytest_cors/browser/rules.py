@@ -9,23 +9,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
+# The header names are re-exported (``rules.ACAO``): they live with the parsed view of a response.
+from pytest_cors.browser.cors_headers import (
+    ACAC as ACAC,
+    ACAH as ACAH,
+    ACAM as ACAM,
+    ACAO as ACAO,
+    ACEH as ACEH,
+    ACMA as ACMA,
+    CorsHeaders,
+    cors_headers,
+    exposed_names,
+    readable,
+    trim,
+)
 from pytest_cors.browser.exchange import HttpResponse
 from pytest_cors.browser.profiles import BrowserProfile, MessageStyle, PreflightStep
-from pytest_cors.browser.safelist import (
-    SAFELISTED_METHODS,
-    SAFELISTED_RESPONSE_HEADERS,
-    first_invalid_token,
-    parse_token_list,
-)
+from pytest_cors.browser.safelist import SAFELISTED_METHODS, first_invalid_token
 
-ACAO = "Access-Control-Allow-Origin"
-ACAC = "Access-Control-Allow-Credentials"
-ACAM = "Access-Control-Allow-Methods"
-ACAH = "Access-Control-Allow-Headers"
-ACEH = "Access-Control-Expose-Headers"
-ACMA = "Access-Control-Max-Age"
 ACAPN = "Access-Control-Allow-Private-Network"
 #: Every response header that carries a CORS decision (what reports show of a response).
 CORS_RESPONSE_HEADERS = (ACAO, ACAC, ACAM, ACAH, ACEH, ACMA, ACAPN)
@@ -54,7 +57,6 @@ CORS_CHECK_CODES = frozenset(
     {ACAO_MISSING, ACAO_MISMATCH, ACAO_INVALID, ACAO_MULTIPLE, ACAO_WILDCARD_WITH_CREDENTIALS, ACAC_NOT_TRUE}
 )
 MAX_REDIRECTS = 20
-NEVER_EXPOSED = frozenset({"set-cookie", "set-cookie2"})
 
 
 @dataclass(frozen=True)
@@ -104,10 +106,6 @@ def _parses_as_url(value: str) -> bool:
     return True
 
 
-def _trim(value: str) -> str:
-    return value.strip(" \t")
-
-
 def cors_check(
     response: HttpResponse,
     origin: str,
@@ -117,10 +115,8 @@ def cors_check(
     on_preflight: bool = False,
 ) -> Optional[Failure]:
     """Fetch's "CORS check", classified the way ``profile``'s engine reports it."""
-    lines = response.header_lines(ACAO)
-    value = _trim(", ".join(lines)) if lines else None
-    acac_raw = response.header(ACAC)
-    acac = _trim(acac_raw) if acac_raw is not None else None
+    view = cors_headers(response)
+    lines, value, acac = view.acao_lines, view.acao, view.acac
     status = response.status
 
     def fail(code: str, detail: Optional[str] = None) -> Failure:
@@ -168,7 +164,7 @@ def cors_check(
 
 def is_followable_redirect(response: HttpResponse) -> bool:
     """A 301/302/303/307/308 with a Location is a redirect; any other 3xx is just a response."""
-    return response.is_redirect and bool((response.header("Location") or "").strip())
+    return cors_headers(response).followable_redirect
 
 
 def _method_failure(methods: Sequence[str], method: str, credentials: bool) -> Optional[Failure]:
@@ -180,13 +176,12 @@ def _method_failure(methods: Sequence[str], method: str, credentials: bool) -> O
 
 
 def _header_failure(
-    allowed: Sequence[str],
+    allowed_lower: FrozenSet[str],
     unsafe_headers: Sequence[str],
     credentials: bool,
     profile: BrowserProfile,
     warnings: List[str],
 ) -> Optional[Failure]:
-    allowed_lower = {h.lower() for h in allowed}
     wildcard = "*" in allowed_lower and not credentials
     for name in unsafe_headers:
         lowered = name.lower()
@@ -218,6 +213,50 @@ def _preflight_status(response: HttpResponse) -> Optional[Failure]:
     return Failure(code, True, None, response.status)
 
 
+def _methods_unparsable(view: CorsHeaders, status: int) -> Optional[Failure]:
+    """Access-Control-Allow-Methods does not parse: the first bad item is named, the raw value kept."""
+    if view.allow_methods is not None:
+        return None
+    return Failure(ACAM_INVALID, True, first_invalid_token(view.allow_methods_value), status, view.allow_methods_value)
+
+
+def _headers_unparsable(view: CorsHeaders, status: int) -> Optional[Failure]:
+    """Access-Control-Allow-Headers does not parse."""
+    if view.allow_headers is not None:
+        return None
+    return Failure(ACAH_INVALID, True, first_invalid_token(view.allow_headers_value), status, view.allow_headers_value)
+
+
+def _step_failure(
+    step: PreflightStep,
+    response: HttpResponse,
+    asked: Tuple[str, Sequence[str], bool, str],
+    profile: BrowserProfile,
+    warnings: List[str],
+) -> Optional[Failure]:
+    """One check of a preflight response; ``asked`` is (method, unsafe header names, credentials, origin)."""
+    method, unsafe_headers, credentials, origin = asked
+    view, status = cors_headers(response), response.status
+    if step is PreflightStep.REDIRECT:
+        return _preflight_redirect(response)
+    if step is PreflightStep.STATUS:
+        return _preflight_status(response)
+    if step is PreflightStep.CORS:
+        return cors_check(response, origin, credentials, profile, on_preflight=True)
+    if step is PreflightStep.LISTS:
+        return _methods_unparsable(view, status) or _headers_unparsable(view, status)
+    if step is PreflightStep.METHOD_LIST:
+        return _methods_unparsable(view, status) or _method_failure(view.allow_methods or (), method, credentials)
+    if step is PreflightStep.HEADERS_LIST:
+        return _headers_unparsable(view, status)
+    if step is PreflightStep.METHOD:
+        return _method_failure(view.allow_methods or (), method, credentials)
+    if step is PreflightStep.HEADERS:
+        return _header_failure(view.allow_headers_lower, unsafe_headers, credentials, profile, warnings)
+    # BrowserProfile refuses unknown names; a new step needs its check here
+    raise ValueError(f"{profile.name}: preflight step {step!r} has no check")
+
+
 def evaluate_preflight(
     response: HttpResponse,
     method: str,
@@ -232,50 +271,26 @@ def evaluate_preflight(
     names that went into ``Access-Control-Request-Headers``; ``credentials``
     the *actual* request's credentials mode (the preflight itself has none).
     """
-    warnings: list[str] = []
-    cache = max_age_seconds(response.header_lines(ACMA), profile)
-    acam_value = response.header(ACAM)
-    acah_value = response.header(ACAH)
-    methods = parse_token_list(acam_value)
-    headers = parse_token_list(acah_value)
-    status = response.status
-
-    def methods_parse() -> Optional[Failure]:
-        if methods is None:
-            return Failure(ACAM_INVALID, True, first_invalid_token(acam_value), status, acam_value)
-        return None
-
-    def headers_parse() -> Optional[Failure]:
-        if headers is None:
-            return Failure(ACAH_INVALID, True, first_invalid_token(acah_value), status, acah_value)
-        return None
-
-    steps: Dict[PreflightStep, Callable[[], Optional[Failure]]] = {
-        PreflightStep.REDIRECT: lambda: _preflight_redirect(response),
-        PreflightStep.STATUS: lambda: _preflight_status(response),
-        PreflightStep.CORS: lambda: cors_check(response, origin, credentials, profile, on_preflight=True),
-        PreflightStep.LISTS: lambda: methods_parse() or headers_parse(),
-        PreflightStep.METHOD_LIST: lambda: methods_parse() or _method_failure(methods or [], method, credentials),
-        PreflightStep.HEADERS_LIST: headers_parse,
-        PreflightStep.METHOD: lambda: _method_failure(methods or [], method, credentials),
-        PreflightStep.HEADERS: lambda: _header_failure(headers or [], unsafe_headers, credentials, profile, warnings),
-    }
+    warnings: List[str] = []
+    cache = max_age_seconds(cors_headers(response).max_age_lines, profile)
+    asked = (method, unsafe_headers, credentials, origin)
     for step in profile.preflight_order:
-        if step not in steps:  # BrowserProfile refuses unknown names; a new step needs its check here
-            raise ValueError(f"{profile.name}: preflight step {step!r} has no check")
-        failure = steps[step]()
+        failure = _step_failure(step, response, asked, profile, warnings)
         if failure is not None:
             return PreflightResult(failure, (), cache)
     return PreflightResult(None, tuple(dict.fromkeys(warnings)), cache)
+
+
+_SECONDS = re.compile(r"[0-9]+")
+_SIGNED_SECONDS = re.compile(r"[+-]?[0-9]+")
 
 
 def max_age_seconds(lines: Sequence[str], profile: BrowserProfile) -> int:
     """How long ``profile``'s engine caches a successful preflight, given its Max-Age lines."""
     if not lines:
         return 5 if profile.max_age_cap is None or profile.max_age_cap >= 5 else profile.max_age_cap
-    value = _trim(", ".join(lines))
-    pattern = r"[+-]?[0-9]+" if profile.max_age_accepts_sign else r"[0-9]+"
-    if not re.fullmatch(pattern, value):
+    value = trim(", ".join(lines))
+    if not (_SIGNED_SECONDS if profile.max_age_accepts_sign else _SECONDS).fullmatch(value):
         return profile.max_age_invalid
     seconds = int(value)
     if seconds <= 0:
@@ -289,8 +304,8 @@ def parse_max_age(lines: Sequence[str]) -> Optional[int]:
     """The declared Max-Age as the standard reads it (digits only), or ``None``."""
     if not lines:
         return None
-    value = _trim(", ".join(lines))
-    return int(value) if re.fullmatch(r"[0-9]+", value) else None
+    value = trim(", ".join(lines))
+    return int(value) if _SECONDS.fullmatch(value) else None
 
 
 def vary_lists_origin(response: HttpResponse) -> bool:
@@ -306,21 +321,12 @@ def exposed_header_names(response: HttpResponse, credentials: bool) -> FrozenSet
     """Lowercased names JS may read: the safelist, plus Access-Control-Expose-Headers.
 
     An unparsable Access-Control-Expose-Headers (a non-token item) exposes nothing,
-    in every engine (verified in Chromium, Firefox and WebKit).
+    in every engine (verified in Chromium, Firefox and WebKit). Computed once per response
+    and credentials mode (:func:`pytest_cors.browser.cors_headers.exposed_names`).
     """
-    listed = {item.lower() for item in (parse_token_list(response.header(ACEH)) or [])}
-    names = set(SAFELISTED_RESPONSE_HEADERS) | listed
-    if "*" in listed and not credentials:
-        names |= {name.lower() for name, _ in response.headers}
-    return frozenset(names - NEVER_EXPOSED)
+    return exposed_names(response, credentials)
 
 
 def readable_headers(response: HttpResponse, credentials: bool) -> Dict[str, str]:
-    """What ``response.headers.get(name)`` returns for each readable header present."""
-    exposed = exposed_header_names(response, credentials)
-    result: Dict[str, str] = {}
-    for name, _ in response.headers:
-        lowered = name.lower()
-        if lowered in exposed and lowered not in result:
-            result[lowered] = response.header(lowered) or ""
-    return result
+    """What ``response.headers.get(name)`` returns for each readable header present (a fresh dict)."""
+    return readable(response, credentials)
