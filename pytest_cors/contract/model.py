@@ -139,10 +139,11 @@ class OriginPattern:
 
 def parse_origin_pattern(text: str) -> OriginPattern:
     """Read ``https://*.example.com`` or ``https://example.com:*``; raise OriginError for anything else."""
-    match = re.fullmatch(r"(https?)://(\*\.)?([^:/*]+)(?::(\*|\d+))?", text)
+    match = re.fullmatch(r"(?i:(https?))://(\*\.)?([^:/*]+)(?::(\*|\d+))?", text)  # the scheme in any case, like exact origins
     if not match or "*" not in text:
         raise OriginError(text, "not a supported origin pattern (use https://*.example.com or https://example.com:*)")
     scheme, sub, host, port = match.groups()
+    scheme = scheme.lower()
     host_lower = host.lower()
     if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)*", host_lower):
         raise OriginError(text, f"host {host!r} in a pattern must be a plain domain name")

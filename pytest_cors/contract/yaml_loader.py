@@ -149,7 +149,7 @@ def _construct_scalar(loader: _ComposeLoader, node: ScalarNode, path: str) -> An
     if node.tag == _STR_TAG:  # most scalars of a contract file; PyYAML's str constructor returns node.value as is
         return node.value
     try:
-        return loader.construct_object(node, deep=True)
+        return loader.construct_object(node)  # a scalar has no children: no deep construction to ask for
     except (ValueError, KeyError):  # an explicit tag PyYAML cannot read: `!!int abc`, `!!bool maybe`, `!!timestamp 2020-13-01`
         mark = Mark.of(node)
         raise YamlFileError(path, f"invalid value: {node.value!r} is not a valid {_tag_name(node.tag)}", mark.line, mark.column) from None
@@ -185,11 +185,9 @@ class _Builder:
                 result.append(self.build(item))
                 result.marks.append(Mark.of(item))
             return result
-        if _is(node, "mapping"):
-            if node.tag != "tag:yaml.org,2002:map":
-                raise self.fail(node, _unsafe_tag(node.tag))
-            return self.mapping(cast(MappingNode, node))
-        raise self.fail(node, "unsupported YAML node")  # pragma: no cover
+        if node.tag != "tag:yaml.org,2002:map":  # the third kind of node: a mapping
+            raise self.fail(node, _unsafe_tag(node.tag))
+        return self.mapping(cast(MappingNode, node))
 
     def mapping(self, node: MappingNode) -> MarkedDict:
         result = MarkedDict()
@@ -216,10 +214,6 @@ class _Builder:
                     key_node,
                     f"duplicate key {key!r} (first at line {first.line}); YAML would silently keep only the last one",
                 )
-            try:
-                hash(key)
-            except TypeError:
-                raise self.fail(key_node, "mapping keys must be scalars") from None
             result[key] = self.build(value_node)
             result.marks[key] = Mark.of(value_node)
             result.key_marks[key] = Mark.of(key_node)
@@ -238,8 +232,9 @@ def decode_yaml_bytes(data: bytes, path: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        column = exc.start - data.rfind(b"\n", 0, exc.start)
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - before.rfind(b"\n")
         raise YamlFileError(
             path,
             f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8",
@@ -304,13 +299,13 @@ def locate(data: Any, path: Tuple[Any, ...], file: str) -> Location:
     current = data
     for step in path:
         if isinstance(current, MarkedDict) and step in current:
-            mark = current.marks.get(step, mark)
+            mark = current.marks[step]
             current = current[step]
         elif isinstance(current, MarkedList) and isinstance(step, int) and 0 <= step < len(current):
             mark = current.marks[step]
             current = current[step]
         else:
-            if isinstance(current, MarkedDict) and step in getattr(current, "key_marks", {}):
+            if isinstance(current, MarkedDict) and step in current.key_marks:
                 mark = current.key_marks[step]
             break
     return mark.at(file) if mark is not None else Location(file)

@@ -48,6 +48,11 @@ CASES = [
         "request_headers: the value of 'X-A' must be a string, got list [1]",
     ),
     (
+        {"path": "/a", "origins": [A], "request_headers": ["X-A", 3]},
+        ("request_headers", 1),
+        "request_headers[1] must be a string, got integer 3",
+    ),
+    (
         {"path": "/a", "origins": [A], "request_headers": 5},
         ("request_headers",),
         "request_headers must be a list of header names or a mapping name -> value, got integer",

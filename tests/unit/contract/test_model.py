@@ -82,6 +82,7 @@ def test_bad_patterns_say_why_exactly(text, problem):
         ("http://*.example.com:80", "http://*.example.com", None, ("http://cors-check.example.com", "http://a.b.example.com")),
         ("http://*.example.com:443", "http://*.example.com:443", 443, ("http://cors-check.example.com:443", "http://a.b.example.com:443")),
         ("https://localhost:*", "https://localhost:*", None, ("https://localhost:8443",)),
+        ("HTTPS://*.Example.com", "https://*.example.com", None, ("https://cors-check.example.com", "https://a.b.example.com")),
         ("https://*.example.com:*", "https://*.example.com:*", None, ("https://cors-check.example.com:8443", "https://a.b.example.com:8443")),
     ],
 )

@@ -112,3 +112,46 @@ def test_patch_is_case_sensitive_so_patch_and_PATCH_are_two_methods():
 def test_an_origin_allowed_and_denied_in_two_spellings_is_refused():
     data = {"path": "/api", "origins": ["https://a.example.com"], "deny_origins": ["HTTPS://A.example.com:443"]}
     assert verdict(data) == ("error", ("both allowed",))
+
+
+# --- the other case-insensitive rules (added with the contract mutation run, docs/mutation/contract.md) ---
+
+
+@st.composite
+def recased(draw: Any, words: List[str]) -> str:
+    return recase(draw, draw(st.sampled_from(words)))
+
+
+@given(recased(["Set-Cookie", "Set-Cookie2"]), st.permutations(["X-A", "X-B"]), st.integers(0, 2))
+def test_set_cookie_is_never_exposable_in_any_casing_or_position(name, others, index):
+    headers = list(others)
+    headers.insert(index, name)
+    try:
+        parse_contract({"path": "/api", "origins": ["https://a.example.com"], "expose_headers": headers})
+    except ContractError as exc:
+        assert exc.message == f"expose_headers: {name!r} is never readable by JavaScript, whatever the server sends"
+    else:
+        raise AssertionError(f"{name} accepted")
+
+
+@given(recased(["CONNECT", "TRACE", "TRACK"]))
+def test_forbidden_methods_are_refused_in_any_casing(method):
+    try:
+        parse_contract({"path": "/api", "origins": ["https://a.example.com"], "methods": ["GET", method]})
+    except ContractError as exc:
+        assert exc.message == f"methods: {method!r} is a forbidden method; fetch() refuses to send it"
+    else:
+        raise AssertionError(f"{method} accepted")
+
+
+@given(recased(["https://*.example.com", "https://example.com:*", "http://*.example.org:8080"]))
+def test_an_origin_pattern_in_any_casing_is_stored_as_the_same_pattern(pattern):
+    contract = parse_contract({"path": "/api", "origins": [pattern]})
+    assert contract.origins == (pattern.lower(),)
+
+
+@given(recased(["strict", "lax", "none"]), st.sampled_from(["", " ", "\t"]))
+def test_a_cookie_samesite_in_any_casing_and_padding_is_the_same_attribute(samesite, pad):
+    data = {"path": "/api", "origins": ["https://a.example.com"], "credentials": True}
+    cookies = parse_contract({**data, "cookies": {"sid": {"value": "v", "samesite": pad + samesite + pad, "secure": True}}}).cookies
+    assert cookies[0].samesite.value.lower() == samesite.lower()

@@ -145,8 +145,10 @@ def test_a_bom_and_crlf_line_ends_keep_the_positions():
         ("contracts: []\n".encode("utf-16"), "1:1: the file is not valid UTF-8 (byte 0xff at offset 0); save it as UTF-8"),
         (b"contracts:\n  - path: /a\n\xc3", "3:1: the file is not valid UTF-8 (byte 0xc3 at offset 24); save it as UTF-8"),
         (b"\xef\xbb\xbfa\n\xff", "2:1: the file is not valid UTF-8 (byte 0xff at offset 2); save it as UTF-8"),
+        (b"\n\xff", "2:1: the file is not valid UTF-8 (byte 0xff at offset 1); save it as UTF-8"),
+        (b"ab\xff", "1:3: the file is not valid UTF-8 (byte 0xff at offset 2); save it as UTF-8"),
     ],
-    ids=["latin-1", "utf-16", "truncated", "after-a-bom"],
+    ids=["latin-1", "utf-16", "truncated", "after-a-bom", "second-line", "first-line"],
 )
 def test_bytes_that_are_not_utf8_name_the_line_column_and_offset(raw, message):
     assert error_of("", raw=raw) == f"{NAME}:{message}"

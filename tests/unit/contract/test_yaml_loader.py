@@ -180,3 +180,10 @@ def test_a_recursive_anchor_says_so():
     with pytest.raises(YamlFileError) as info:
         load_yaml("a: &a [1, {b: *a}]\n", "f.yaml")
     assert str(info.value) == "f.yaml: the document refers to itself through an alias (a recursive anchor); refusing to load it"
+
+
+def test_a_list_is_located_at_itself_for_a_path_past_its_end():
+    data = load_yaml(DOC, "f.yaml")
+    assert locate(data["b"], (), "f.yaml") == Location("f.yaml", 3, 3)
+    assert locate(data["b"], (7,), "f.yaml") == Location("f.yaml", 3, 3)
+    assert locate(data["b"][1], (), "f.yaml") == Location("f.yaml", 4, 5)
