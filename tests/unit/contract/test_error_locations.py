@@ -249,6 +249,11 @@ MORE_CASES = [
         "(fetch(..., {credentials: 'include'})); set credentials: true",
     ),
     (["x"], (), "a contract must be a mapping of keys, got list ['x']"),
+    (
+        {"origins": [A], "methods": ["GET"]},
+        (),
+        "the contract with origins, methods is missing the required key 'path' (e.g. path: /api/users)",
+    ),
 ]
 
 

@@ -117,6 +117,7 @@ def test_a_reader_error_has_no_position():
     with pytest.raises(YamlFileError) as info:
         load_yaml("a: \x00\n", "f.yaml")
     assert (info.value.line, info.value.column) == (None, None)
+    assert str(info.value).startswith("f.yaml: invalid YAML: unacceptable character #x0000")
     assert info.value.message.startswith("invalid YAML: unacceptable character #x0000: control characters are not allowed")
 
 
@@ -127,6 +128,8 @@ def test_expanded_size_counts_every_value_once_per_use_and_stops_past_the_limit(
     assert expanded_size(yaml.compose("[1, 2, 3, 4, 5]"), 100) == 6
     assert expanded_size(yaml.compose("[1, 2, 3, 4, 5]"), 2) == 3  # stops at the first count past the limit
     assert expanded_size(yaml.compose("{a: 1, b: 2, c: 3}"), 2) == 3
+    assert expanded_size(yaml.compose("{a: 1, b: 2, c: 3}"), 3) == 5  # 3 is not past a limit of 3
+    assert expanded_size(yaml.compose("[1, 2, 3, 4, 5]"), 3) == 4
 
 
 @pytest.mark.parametrize(("count", "refused"), [(10, False), (11, True)])
