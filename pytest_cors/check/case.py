@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from pytest_cors.browser.equivalence import decide_alike
 from pytest_cors.browser.exchange import (
     Exchange,
     FetchRequest,
@@ -240,6 +241,17 @@ def run_verdicts(
     return fetch, sender, tuple(simulate_fetch(fetch, profile, sender) for profile in profiles)
 
 
+def _standard_needed(fetch: FetchRequest, verdicts: Sequence[BrowserVerdict], profiles: Sequence[BrowserProfile]) -> bool:
+    """Whether the Fetch standard must be simulated for the spec-deviation warning of an allowed case.
+
+    Not when it is selected (its verdict is among the others), nor when a selected profile that
+    allowed the read provably decides this fetch() as the standard does: the standard allows it too.
+    """
+    spec = PROFILES["spec"]
+    allowed = {v.profile for v in verdicts if v.allowed}
+    return not any(p.name == spec.name or (p.name in allowed and decide_alike(p, spec, fetch)) for p in profiles)
+
+
 def judge(
     case: ContractCase,
     fetch: FetchRequest,
@@ -253,7 +265,7 @@ def judge(
     spec_warning: Optional[str] = None
     if case.expect_allowed:
         problems = _allow_problems(case.contract, verdicts)
-        if not problems and "spec" not in {p.name for p in profiles}:
+        if not problems and _standard_needed(fetch, verdicts, profiles):
             spec = simulate_fetch(fetch, PROFILES["spec"], sender)
             if not spec.allowed:
                 reason = (
