@@ -68,7 +68,12 @@ PACKAGES: Dict[str, Tuple[List[str], List[str]]] = {
          "--deselect", "tests/audit/test_registrable_by_anyone.py::test_a_pattern_over_github_io",
          "--deselect", "tests/audit/test_registrable_by_anyone.py::test_an_own_domain_gets_no_item"],
     ),
-    "check": (["pytest_cors/check/*"], ["tests/unit/check", "tests/plugin/test_report.py"]),
+    "check": (
+        ["pytest_cors/check/*"],
+        # in-process: engine-level cases and the cors fixture's objects on real WSGI apps and a 127.0.0.1 server,
+        # plus the report tests built from real checks; the pytester runs of tests/plugin are left out (10-25 s each)
+        ["tests/unit/check", "tests/unit/report"],
+    ),
 }
 #: module -> its own tests, where the package's selection is much slower than what exercises the module
 MODULES: Dict[str, List[str]] = {
