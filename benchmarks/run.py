@@ -109,7 +109,26 @@ def start_server() -> "tuple[subprocess.Popen[bytes], str]":
     if not port.isdigit():
         server.kill()
         raise RuntimeError("the benchmark server did not start")
+    if not keeps_connections_open(int(port)):
+        server.kill()
+        raise RuntimeError("the benchmark server closed a connection between requests (keep-alive is the floor's premise)")
     return server, f"http://127.0.0.1:{port}"
+
+
+def keeps_connections_open(port: int) -> bool:
+    """Whether two requests travel over one connection, as a reused requests.Session's do."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        for method in ("OPTIONS", "PUT"):
+            connection.request(method, "/api/items/0", headers={"Origin": "https://app.example.com"})
+            connection.getresponse().read()
+            if connection.sock is None:
+                return False
+        return True
+    finally:
+        connection.close()
 
 
 def live(work: Path, repetitions: int, report: Report) -> None:
