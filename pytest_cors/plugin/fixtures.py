@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import sys
-from typing import Any, Callable, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
 import pytest
 
@@ -24,6 +25,10 @@ from pytest_cors.transport.app_interface import choose_interface
 
 RUN_KEY = pytest.StashKey[CorsRun]()
 SETTINGS_KEY = pytest.StashKey[CorsSettings]()
+#: Per run: each session-scoped cors_cookies fixture's value, a copy of it, and the cookies parsed from it.
+_COOKIES_KEY = pytest.StashKey[Dict[Any, Tuple[Any, Any, Tuple[Cookie, ...]]]]()
+#: Per parent node: the session-scoped fixture definitions its items see (None: look the value up per item).
+_SESSION_DEFS_KEY = pytest.StashKey[Dict[str, Any]]()
 
 #: A YAML file's ``target:`` value and where it was written.
 YamlTarget = Optional[Tuple[str, str]]
@@ -122,7 +127,17 @@ def cors_cookies() -> Any:
 
 
 def session_cookies(request: pytest.FixtureRequest) -> Tuple[Cookie, ...]:
-    """The validated ``cors_cookies`` value; its values join the run's secrets."""
+    """The validated ``cors_cookies`` value; its values join the run's secrets.
+
+    A session-scoped ``cors_cookies`` (the plugin's own, or an override that keeps its
+    scope) has one value for the whole run: it is looked up and validated once, not
+    for every item. The value is compared with a copy of itself each time, so a test
+    that changes the mapping in place is still seen.
+    """
+    fixturedef = _session_fixturedef(request, "cors_cookies")
+    cached = request.config.stash.setdefault(_COOKIES_KEY, {}).get(fixturedef) if fixturedef is not None else None
+    if cached is not None and cached[0] == cached[1]:
+        return cached[2]
     value = request.getfixturevalue("cors_cookies")
 
     def error(path: Tuple[Any, ...], message: str) -> CorsConfigurationError:
@@ -131,7 +146,33 @@ def session_cookies(request: pytest.FixtureRequest) -> Tuple[Cookie, ...]:
 
     cookies = parse_cookies(value, error, key="cors_cookies")
     get_run(request.config).redactor.values.add(cookie.value for cookie in cookies)
+    if fixturedef is not None:
+        try:
+            request.config.stash[_COOKIES_KEY][fixturedef] = (value, copy.deepcopy(value), cookies)
+        except Exception:  # noqa: BLE001 - a value that cannot be copied is looked up every time
+            pass
     return cookies
+
+
+def _session_fixturedef(request: pytest.FixtureRequest, name: str) -> Any:
+    """The session-scoped, unparametrized fixture ``name`` the item sees, or None (then it is looked up per item).
+
+    What an item sees depends only on where it is (its parent's chain of conftests,
+    modules and classes), so the answer is kept per parent node.
+    """
+    parent = getattr(request.node, "parent", None)
+    if parent is None:
+        return None
+    known = parent.stash.setdefault(_SESSION_DEFS_KEY, {})
+    if name not in known:
+        known[name] = None
+        try:
+            fixturedefs = request._fixturemanager.getfixturedefs(name, request.node)
+        except Exception:  # noqa: BLE001 - pytest's fixture manager is not public API: then look it up per item
+            fixturedefs = None
+        if fixturedefs and fixturedefs[-1].scope == "session" and not fixturedefs[-1].params:
+            known[name] = fixturedefs[-1]
+    return known[name]
 
 
 @pytest.fixture

@@ -2,16 +2,20 @@
 
 Speed itself is measured only in benchmarks/run.py. These tests pin down what
 makes it: each YAML file is parsed once per run, passing items build no failure
-text (no report, no curl line), and the items of one file share one fixture
-closure instead of resolving it item by item.
+text (no report, no curl line), the items of one file share one fixture closure
+instead of resolving it item by item, only items with marker contracts set up the
+fixture that runs them, and a session-wide ``cors_cookies`` is validated once.
 """
 
 from __future__ import annotations
+
+import ast
 
 import pytest
 
 import pytest_cors.check.run as check_run
 import pytest_cors.contract.yaml_loader as yaml_loader
+import pytest_cors.plugin.fixtures as fixtures
 import pytest_cors.plugin.item_records as item_records
 import pytest_cors.report.case_failure as case_failure
 
@@ -127,7 +131,7 @@ def test_items_sharing_a_fixture_closure_still_get_every_fixture(project):
         "\ndef pytest_sessionfinish(session):\n    print('autouse ran for', len(SEEN), 'items')\n"
     )
     (sub / "cors_sub.yaml").write_text(contracts(3).replace("name: c", "name: s"))
-    result = project.runpytest_inprocess(*QUIET, "--cors-audit", "off", "-s")
+    result = project.runpytest_inprocess(*QUIET, "--cors-audit", "off")
     result.assert_outcomes(passed=10)
     result.stdout.fnmatch_lines(["*autouse ran for 6 items*"])
 
@@ -190,3 +194,77 @@ def test_marked_tests_still_check_their_contracts(project):
     result = project.runpytest_inprocess(*QUIET, "--cors-audit", "off")
     result.assert_outcomes(passed=2, failed=2)
     result.stdout.fnmatch_lines(["FAILED test_api.py::test_marked*", "FAILED test_api.py::test_some_marked?2?*"])
+
+
+COOKIE_CONFTEST = """
+import pytest
+
+SEEN = []
+
+def app(environ, start_response):
+    origin = environ.get("HTTP_ORIGIN")
+    if environ["REQUEST_METHOD"] != "OPTIONS":
+        SEEN.append((environ["PATH_INFO"], environ.get("HTTP_COOKIE", "")))
+    headers = [("Vary", "Origin"), ("Content-Length", "0")]
+    if origin == "https://app.example.com":
+        headers += [("Access-Control-Allow-Origin", origin), ("Access-Control-Allow-Credentials", "true"),
+                    ("Access-Control-Allow-Methods", "PUT")]
+    start_response("200 OK", headers)
+    return [b""]
+
+@pytest.fixture
+def cors_app():
+    return app
+
+@pytest.fixture({scope})
+def cors_cookies():
+    return {{"sid": {{"value": "{value}", "samesite": "Lax", "secure": True}}}}
+
+def pytest_sessionfinish(session):
+    (session.config.rootpath / "seen.txt").write_text(repr(SEEN))
+"""
+
+LATE_CHANGE = """
+def test_log_in_again(cors_cookies):
+    cors_cookies["sid"]["value"] = "second-login-value"
+"""
+
+
+def _cookie_project(project: pytest.Pytester, scope: str, value: str = "first-login-value") -> pytest.Pytester:
+    project.makeconftest(COOKIE_CONFTEST.format(scope=scope, value=value))
+    yaml = "defaults:\n  origins: [https://app.example.com]\n  methods: [PUT]\n  credentials: true\ncontracts:\n"
+    project.makefile(".yaml", cors_early=yaml + "".join(f"  - {{name: e{i}, path: /early/{i}}}\n" for i in range(3)))
+    (project.path / "z.cors.yaml").write_text(yaml + "  - {name: late, path: /late}\n")
+    return project
+
+
+def _seen(project: pytest.Pytester) -> list:
+    """(path, Cookie header) of every actual request the app answered, in order."""
+    return ast.literal_eval((project.path / "seen.txt").read_text())
+
+
+def test_a_session_scoped_cors_cookies_is_validated_once_and_reaches_every_item(project, monkeypatch):
+    parses = Calls(monkeypatch, fixtures, "parse_cookies")
+    _cookie_project(project, 'scope="session"')
+    result = project.runpytest_inprocess(*QUIET, "--cors-audit", "off", "--cors-app-origin", "https://api.example.com")
+    result.assert_outcomes(passed=4)
+    assert len(parses.args) == 1
+    assert [cookie for _, cookie in _seen(project)] == ["sid=first-login-value"] * 4
+
+
+def test_a_session_cors_cookies_changed_in_place_is_seen_by_later_items(project, monkeypatch):
+    parses = Calls(monkeypatch, fixtures, "parse_cookies")
+    _cookie_project(project, 'scope="session"')
+    project.makepyfile(test_login=LATE_CHANGE)  # runs between cors_early.yaml and z.cors.yaml
+    result = project.runpytest_inprocess(*QUIET, "--cors-audit", "off", "--cors-app-origin", "https://api.example.com")
+    result.assert_outcomes(passed=5)
+    assert _seen(project)[-1] == ("/late", "sid=second-login-value")
+    assert len(parses.args) == 2
+
+
+def test_a_function_scoped_cors_cookies_is_looked_up_for_every_item(project, monkeypatch):
+    parses = Calls(monkeypatch, fixtures, "parse_cookies")
+    _cookie_project(project, "")
+    result = project.runpytest_inprocess(*QUIET, "--cors-audit", "off", "--cors-app-origin", "https://api.example.com")
+    result.assert_outcomes(passed=4)
+    assert len(parses.args) == 4
