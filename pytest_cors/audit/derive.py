@@ -45,7 +45,6 @@ class Trusted:
     host: str  # a concrete host (a pattern's example host)
     base_host: str  # the trusted name itself (the pattern's domain)
     port: Optional[int]
-    any_port: bool
     source: str
 
     def origin(self, host: str, port: Optional[int] = None, scheme: Optional[str] = None) -> str:
@@ -70,11 +69,9 @@ def trusted_origins(contract: CorsContract) -> List[Trusted]:
         parsed = origin_of_url(text)
         if parsed.is_opaque or ":" in parsed.host:
             continue
-        result.append(Trusted(parsed.scheme, parsed.host, parsed.host, parsed.port, False, text))
+        result.append(Trusted(parsed.scheme, parsed.host, parsed.host, parsed.port, text))
     for pattern in contract.patterns:
-        result.append(
-            Trusted(pattern.scheme, pattern.example_host, pattern.host, pattern.example_port, pattern.any_port, pattern.text)
-        )
+        result.append(Trusted(pattern.scheme, pattern.example_host, pattern.host, pattern.example_port, pattern.text))
     return result
 
 
@@ -131,9 +128,7 @@ def _scheme_downgrade(contract: CorsContract, trusted: Sequence[Trusted]) -> Der
 
 @derives("port-confusion")
 def _port_confusion(contract: CorsContract, trusted: Sequence[Trusted]) -> Derived:
-    for t in trusted:
-        if t.any_port:
-            continue
+    for t in trusted:  # a pattern with any port (``:*``) allows every candidate: nothing to try
         candidates = (t.origin(t.host, port) for port in CONFUSION_PORTS if port != t.port)
         first = next((c for c in candidates if not contract.allows(c)), None)
         if first is not None:
@@ -154,8 +149,8 @@ def derive_probes(contract: CorsContract) -> Tuple[Probe, ...]:
     if contract.is_public:
         # Reading a public endpoint is fine; reading it with the user's credentials never is.
         return (
-            Probe("reflect-any-origin", ATTACKER_ORIGIN, "*", True),
-            Probe("null-origin", NULL_ORIGIN, "*", True),
+            Probe("reflect-any-origin", ATTACKER_ORIGIN, credentialed_only=True),
+            Probe("null-origin", NULL_ORIGIN, credentialed_only=True),
         )
     trusted = trusted_origins(contract)
     probes: Dict[Tuple[str, str], Probe] = {}

@@ -61,7 +61,7 @@ def run_origin_probe(ctx: AuditContext, probe: Probe) -> Tuple[Optional[Finding]
     how = "with the user's credentials (cookies)" if worst.credentialed else "without credentials"
     summary = (
         f"{probe.origin} can read {'/'.join(m for m, _ in readable)} {ctx.url} {how} in {display_names(allowing)}"
-        + (f" (derived from {probe.derived_from})" if probe.derived_from and probe.derived_from != "*" else "")
+        + (f" (derived from {probe.derived_from})" if probe.derived_from else "")
         + (" (the preflight allows it; the actual request was not sent to the live URL)" if withheld else "")
     )
     finding = ctx.finding(probe.id, summary, probe.origin, evidence, lesser=not worst.credentialed, profiles=allowing)

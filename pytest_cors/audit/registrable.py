@@ -18,8 +18,8 @@ def registrable_by_anyone(contract: CorsContract) -> Tuple[Tuple[str, str], ...]
     """``(trusted entry, why)`` for each allowlist entry whose site anyone can hold."""
     found = []
     for entry in contract.origins:
-        if entry == ANY_ORIGIN or entry == "null":
-            continue  # public endpoints and null have their own rules and probes
+        if entry == ANY_ORIGIN:
+            continue  # a public endpoint has its own rules ('null' has no host, so no site: never flagged)
         if "*" in entry:
             pattern = parse_origin_pattern(entry)
             why = open_registration(pattern.host, any_subdomain=pattern.any_subdomain)

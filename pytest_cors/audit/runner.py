@@ -206,7 +206,7 @@ class ContractAudit:
                 continue
             if probe_id not in self._origin_findings:
                 self._run_origin_probes(probe_id)
-            observations.extend(self._probe_observations.get(probe_id, ()))
+            observations.extend(self._probe_observations[probe_id])
         replay = origin_less(self.context, observations)
         if replay is not None:
             observations.append(replay)

@@ -142,7 +142,7 @@ def _add_deny(recorded: RecordedContract, cells: Sequence[Cell], settings: Recor
         if refused_for_all(contract, probe.origin, check):
             covered.add(probe.id)
             deny.append(probe.origin)
-            source = f" of {probe.derived_from}" if probe.derived_from and probe.derived_from != "*" else ""
+            source = f" of {probe.derived_from}" if probe.derived_from else ""
             recorded.deny_comments[probe.origin] = f"audit probe {probe.id}{source}: refused today"
     if deny:
         data["deny_origins"] = deny

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from pytest_cors.audit.catalogue import ORIGIN_PROBES
 from pytest_cors.report.findings import format_findings
 
 from .apps import allowlist_policy, private_network_policy, single_literal_origin_policy, werkzeug_app
@@ -312,3 +313,58 @@ def test_the_origin_less_replay_prefers_a_get():
     (replay,) = gap.evidence
     assert (replay.request.method, replay.request.url, replay.request.body) == ("GET", URL, None)
     assert replay.request.header("Origin") is None
+    # HEAD is safe too; a POST is replayed with its body
+    findings = run_audit(werkzeug_app(vary_when_allowed), methods=["POST", "HEAD"])
+    assert [f.evidence[0].request.method for f in findings if f.probe == "missing-vary" and f.origin is None] == ["HEAD"]
+    findings = run_audit(werkzeug_app(vary_when_allowed), methods=["POST"], body="name=Ada")
+    (gap,) = [f for f in findings if f.probe == "missing-vary" and f.origin is None]
+    assert (gap.evidence[0].request.method, gap.evidence[0].request.body) == ("POST", b"name=Ada")
+    # a preflighted method alone: its actual request is replayed, never its preflight
+    findings = run_audit(werkzeug_app(vary_when_allowed), methods=["PUT"], request_headers=["Authorization"])
+    (gap,) = [f for f in findings if f.probe == "missing-vary" and f.origin is None]
+    assert [(e.kind, e.request.method, e.request.header("Origin")) for e in gap.evidence] == [("actual", "PUT", None)]
+
+
+def test_the_form_post_of_a_refused_origin_is_checked_for_vary_too():
+    # with every origin probe an accepted risk, the form POST is the only refused request the audit sends
+    def vary_when_allowed(req, response, preflight):
+        allowlist_policy(vary=False)(req, response, preflight)
+        if response.headers.get("Access-Control-Allow-Origin"):
+            response.vary.add("Origin")
+
+    findings = run_audit(werkzeug_app(vary_when_allowed), methods=["POST"], audit={"skip": list(ORIGIN_PROBES)})
+    gaps = [f for f in findings if f.probe == "missing-vary"]
+    assert [(f.severity, f.origin) for f in gaps] == [("low", None), ("low", EVIL)]
+    assert gaps[1].evidence[0].request.body == b"pytest-cors=csrf-probe"
+
+
+def header_values(acao=None, acac=None):
+    """Sends these Access-Control-Allow-Origin / -Credentials values (as written) to every request."""
+
+    def policy(req, response, preflight):
+        response.vary.add("Origin")
+        if acao is not None:
+            response.headers["Access-Control-Allow-Origin"] = acao
+        if acac is not None:
+            response.headers["Access-Control-Allow-Credentials"] = acac
+
+    return werkzeug_app(policy)
+
+
+# Only spaces and tabs around a value are ignored, as browsers read these headers; the case of 'true' is not
+# checked (a server that writes 'TRUE' means credentials, even if browsers then refuse them).
+@pytest.mark.parametrize(
+    "acac, credentialed",
+    [("true", True), (" true\t", True), ("TRUE", True), ("true\x0b", False), ("TRUEX", False), ("false", False), ("", False)],
+)
+def test_which_credentials_values_count_as_true(acac, credentialed):
+    findings = run_audit(header_values(acac=acac), methods=["GET"])
+    app = "https://app.example.com"  # the server allows no origin: even the trusted one is refused
+    expected = f"actual response to refused origin {app} has 'Access-Control-Allow-Credentials: true' (no Access-Control-Allow-Origin)"
+    assert rows(findings, "credentials-on-refused-origin") == ([("credentials-on-refused-origin", "low", app, expected)] if credentialed else [])
+
+
+@pytest.mark.parametrize("acao, wildcard", [("*", True), (" *\t", True), ("\x0c*", False), ("*X", False), ("**", False)])
+def test_which_allow_origin_values_are_a_wildcard(acao, wildcard):
+    findings = run_audit(header_values(acao=acao, acac="true"), methods=["GET"])
+    assert bool(rows(findings, "wildcard-with-credentials")) is wildcard

@@ -145,6 +145,8 @@ def test_only_the_browsers_that_let_the_origin_read_are_named():
     (hit,) = [f for f in findings if f.probe == "reflect-any-origin"]
     assert hit.profiles == ("chrome",)
     assert hit.summary == f"https://evil.invalid can read GET {URL} without credentials in Chrome"
+    # the evidence is what the browser that reads saw (the standard stopped at the preflight)
+    assert [(e.kind, e.request.method) for e in hit.evidence] == [("preflight", "OPTIONS"), ("actual", "GET")]
 
 
 def test_a_merely_loose_check_is_found_by_the_narrow_probe_alone():

@@ -70,3 +70,8 @@ def test_an_own_domain_gets_no_item(pytester):
 def test_which_entries_are_flagged(origin, flagged):
     contract = parse_contract({"path": "/x", "origins": [origin]})
     assert bool(registrable_by_anyone(contract)) is flagged
+
+
+def test_every_entry_is_read_after_a_public_or_null_one():
+    contract = parse_contract({"path": "/x", "origins": ["null", "*", "https://*.github.io", "https://myapp.herokuapp.com"]})
+    assert [entry for entry, _ in registrable_by_anyone(contract)] == ["https://*.github.io", "https://myapp.herokuapp.com"]

@@ -74,11 +74,11 @@ def test_an_unknown_probe_is_refused():
 def test_the_targets_own_origin_is_never_probed():
     # http://testserver is the in-process app's own origin: a same-origin request never uses CORS
     run = new_run()
-    contract = parse_contract({**USERS_CONTRACT, "origins": ["https://testserver"]})
+    contract = parse_contract({**USERS_CONTRACT, "origins": ["https://testserver", "https://app.example.com"]})
     audit = ContractAudit(contract, run, run.app(flask_app(supports_credentials=True)))
-    assert [p.origin for p in audit.probes if p.id == "scheme-downgrade"] == ["http://testserver"]
-    assert audit.findings("scheme-downgrade") == ()
-    assert [f.origin for f in audit.findings("prefix-lookalike")] == ["https://testserver.evil.invalid"]
+    assert [p.origin for p in audit.probes if p.id == "scheme-downgrade"] == ["http://testserver", "http://app.example.com"]
+    assert [f.origin for f in audit.findings("scheme-downgrade")] == ["http://app.example.com"]
+    assert [f.origin for f in audit.findings("prefix-lookalike")] == ["https://testserver.evil.invalid", "https://app.example.com.evil.invalid"]
 
 
 def test_null_is_probed_even_when_the_target_is_opaque_to_itself():
@@ -126,7 +126,51 @@ def test_the_registry_keeps_one_audit_per_contract_and_target():
     audit = registry.get(contract, one)
     assert registry.get(contract, one) is audit
     assert (audit.contract, audit.transport, audit.run) == (contract, one, run)
-    assert registry.get(contract, two) is not audit and registry.get(contract, two).transport is two
-    assert registry.get(other, one) is not audit
+    on_two = registry.get(contract, two)
+    assert on_two is not audit and on_two.transport is two
+    other_on_one = registry.get(other, one)
+    assert (other_on_one.contract, other_on_one.transport) == (other, one)
+    # each stays: asking again in any order gives the same audit (and its exchanges)
+    assert (registry.get(contract, one), registry.get(contract, two), registry.get(other, one)) == (audit, on_two, other_on_one)
     probes = audit.probes[:1]
     assert registry.get(other, two, probes=probes).probes == probes
+
+
+def test_header_checks_read_the_origin_probes_exchanges_even_when_asked_first():
+    # the preflights of the attacker origins show the credentials grant; reflect-any-origin is an accepted risk,
+    # so the first origin probe that runs is null-origin's
+    run = new_run()
+    contract = parse_contract({**USERS_CONTRACT, "request_headers": ["Authorization"], "methods": ["GET"], "audit": {"skip": ["reflect-any-origin"]}})
+    audit = ContractAudit(contract, run, run.app(werkzeug_app(allowlist_policy(credentials_always=True))))
+    assert [(f.origin, f.summary) for f in audit.findings("credentials-on-refused-origin")] == [
+        ("null", "preflight response to refused origin null has 'Access-Control-Allow-Credentials: true' (no Access-Control-Allow-Origin)")
+    ]
+
+
+def test_a_skipped_broader_probe_leaves_the_next_one_to_cover():
+    from .apps import wildcard_with_credentials_policy
+
+    run = new_run()
+    contract = parse_contract({**USERS_CONTRACT, "audit": {"skip": ["reflect-any-origin"]}})
+    audit = ContractAudit(contract, run, run.app(werkzeug_app(wildcard_with_credentials_policy)))
+    assert audit.covered_by("prefix-lookalike") == "wildcard-with-credentials"
+
+
+def test_a_network_fault_is_an_error_with_the_redacted_url_not_a_finding():
+    import socket
+
+    from pytest_cors.errors import CorsNetworkError
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    run = new_run()
+    audit = ContractAudit(parse_contract(USERS_CONTRACT), run, run.live(f"http://ops:hunter2@127.0.0.1:{port}"))
+    with pytest.raises(CorsNetworkError) as error:
+        audit.findings("reflect-any-origin")
+    assert str(error.value) == (
+        "cannot reach the target: connection-refused\n"
+        f"  URL:   http://ops:<redacted>@127.0.0.1:{port}/api/users\n"
+        "  cause: connection refused (is the server running on that port?)\n"
+        "This is a network fault, not a CORS verdict: no browser decision was made."
+    )

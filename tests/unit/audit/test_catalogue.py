@@ -86,6 +86,9 @@ def with_covered_by(**changes):
         # three steps: prefix -> suffix -> unescaped-dot -> prefix (found from the first row of the cycle)
         (with_covered_by(prefix_lookalike=("suffix-lookalike",), suffix_lookalike=("unescaped-dot",), unescaped_dot=("prefix-lookalike",)),
          "audit catalogue: prefix-lookalike is covered by 'prefix-lookalike' (unknown or a cycle)"),
+        # an earlier row leads into a cycle it is not part of: the walk stops, the cycle's own row is refused
+        (with_covered_by(null_origin=("prefix-lookalike",), prefix_lookalike=("suffix-lookalike",), suffix_lookalike=("prefix-lookalike",)),
+         "audit catalogue: prefix-lookalike is covered by 'prefix-lookalike' (unknown or a cycle)"),
     ],
 )
 def test_a_broken_catalogue_is_refused_at_import(rows, message):

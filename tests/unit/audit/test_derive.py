@@ -151,3 +151,75 @@ def test_scan_probes():
         ("reflect-any-origin", "https://evil.invalid", "", False),
         ("null-origin", "null", "", False),
     ]
+
+
+def derived(c):
+    """(probe, origin, derived from) of every derived probe but the 14 special characters."""
+    return [(p.id, p.origin, p.derived_from) for p in derive_probes(c) if p.id != "special-characters"]
+
+
+BASE = [("reflect-any-origin", ATTACKER_ORIGIN, ""), ("null-origin", "null", "")]
+
+
+def test_a_registrable_domain_itself():
+    # two labels: the suffix lookalike is the whole name with a prefix; no dot to leave unescaped
+    assert derived(contract(origins=["https://example.com"])) == BASE + [
+        ("prefix-lookalike", "https://example.com.evil.invalid", "https://example.com"),
+        ("suffix-lookalike", "https://evilexample.com", "https://example.com"),
+        ("suffix-lookalike", "https://evil-example.com", "https://example.com"),
+        ("untrusted-subdomain", "https://evil.example.com", "https://example.com"),
+        ("scheme-downgrade", "http://example.com", "https://example.com"),
+        ("port-confusion", "https://example.com:8443", "https://example.com"),
+    ]
+
+
+def test_a_deep_subdomain():
+    # every dot but the last can be left unescaped; the suffix lookalike drops the first label
+    source = "https://a.b.example.com"
+    assert derived(contract(origins=[source])) == BASE + [
+        ("prefix-lookalike", "https://a.b.example.com.evil.invalid", source),
+        ("suffix-lookalike", "https://evila.b.example.com", source),
+        ("suffix-lookalike", "https://evil-b.example.com", source),
+        ("unescaped-dot", "https://axb.example.com", source),
+        ("unescaped-dot", "https://a.bxexample.com", source),
+        ("untrusted-subdomain", "https://evil.a.b.example.com", source),
+        ("scheme-downgrade", "http://a.b.example.com", source),
+        ("port-confusion", "https://a.b.example.com:8443", source),
+    ]
+
+
+def test_ipv6_and_null_origins_get_no_lookalikes():
+    assert derived(contract(origins=["null", "http://[::1]:3000", "https://example.com"]))[1:3] == [
+        ("prefix-lookalike", "https://example.com.evil.invalid", "https://example.com"),
+        ("suffix-lookalike", "https://evilexample.com", "https://example.com"),
+    ]
+    assert derived(contract(origins=["http://[::1]:3000", "null"])) == [("reflect-any-origin", ATTACKER_ORIGIN, "")]
+    assert derived(contract(origins=["http://[::1]:3000"])) == BASE
+
+
+def test_a_pattern_with_any_port_keeps_the_port_and_tries_no_other():
+    source = "https://*.example.com:*"
+    assert derived(contract(origins=[source])) == BASE + [
+        ("prefix-lookalike", "https://cors-check.example.com.evil.invalid:8443", source),
+        ("suffix-lookalike", "https://evil-example.com:8443", source),
+        ("unescaped-dot", "https://cors-checkxexample.com:8443", source),
+        ("scheme-downgrade", "http://cors-check.example.com:8443", source),
+    ]
+
+
+def test_one_probe_per_origin_however_many_trusted_origins_derive_it():
+    c = contract(origins=["https://app.example.com", "https://app.example.com:8443", "https://app.example.com:4443"])
+    assert [(p.origin, p.derived_from) for p in derive_probes(c) if p.id == "port-confusion"] == [
+        ("https://app.example.com:8080", "https://app.example.com")  # 8443 and 4443 are trusted
+    ]
+    assert [p.origin for p in derive_probes(c) if p.id == "suffix-lookalike"] == [
+        "https://evilapp.example.com", "https://evil-example.com",
+        "https://evilapp.example.com:8443", "https://evil-example.com:8443",
+        "https://evilapp.example.com:4443", "https://evil-example.com:4443",
+    ]
+
+
+def test_every_port_trusted_leaves_no_port_to_confuse():
+    ports = ["https://app.example.com" + p for p in ("", ":8443", ":4443", ":8080", ":1337")]
+    assert origins_of(contract(origins=ports), "port-confusion") == []
+    assert origins_of(contract(origins=ports[:4]), "port-confusion") == ["https://app.example.com:1337"]
