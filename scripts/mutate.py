@@ -126,7 +126,7 @@ def main(argv: List[str]) -> int:
     parser.add_argument("mutants", nargs="*", help="only these mutant names (e.g. the survivors of the last run)")
     parser.add_argument("--fresh", action="store_true", help="run the named mutants each in a fresh test process")
     parser.add_argument("--max-children", type=int, default=2, help="parallel test processes (default 2)")
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)  # options before, between or after the mutant names
     label, modules, tests = selection(args.target)
 
     from mutmut import configuration  # the dev extra
