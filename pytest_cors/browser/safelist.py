@@ -127,7 +127,7 @@ def mime_essence(value: str) -> Optional[str]:
     return f"{kind}/{subtype}".lower()
 
 
-def _is_safelisted_range(data: bytes, rule: RangeRule = "spec", position_max: int = RANGE_POSITION_MAX) -> bool:
+def _is_safelisted_range(data: bytes, rule: RangeRule, position_max: int) -> bool:
     """One ``bytes=`` range whose positions are at most ``position_max`` (see :data:`RangeRule`)."""
     match = re.fullmatch(rb"bytes=([0-9]*)-([0-9]*)", data)
     if not match or (rule == "spec" and not match.group(1)):

@@ -174,3 +174,14 @@ def test_a_profile_that_strips_authorization_never_announces_it_again_after_the_
     second = [r for r in server.requests if r.method == "OPTIONS"][1]
     assert second.header("Access-Control-Request-Headers") == "content-type"
     assert [r for r in server.requests if r.method == "GET"][0].header("Authorization") is None
+
+
+@pytest.mark.parametrize("profile", ALL, ids=ids)
+@pytest.mark.parametrize("header", [("Content-Language", "en\xa0"), ("Accept", "*/*\x0b")], ids=["nbsp", "vtab"])
+def test_fetch_trims_only_http_whitespace_from_values(profile, header):
+    # tab, LF, CR and space go; a no-break space or a vertical tab stays and makes the value unsafe
+    routes = {("OPTIONS", f"{API}/a"): preflight_ok(headers="*"), ("GET", f"{API}/a"): ok()}
+    verdict, server = run(profile, routes, headers=[(header[0], f" \t{header[1]}\r\n")])
+    assert verdict.allowed and verdict.preflight_sent
+    assert server.requests[0].header("Access-Control-Request-Headers") == header[0].lower()
+    assert server.requests[1].header(header[0]) == header[1]

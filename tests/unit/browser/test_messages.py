@@ -161,6 +161,15 @@ def test_chrome_encodes_control_characters_in_values():
     assert "'a\\u0001b'" in message
 
 
+def test_chrome_prints_printable_ascii_as_is_and_everything_else_as_uppercase_hex():
+    # space (0x20) and '~' (0x7E) are printable; DEL (0x7F), 0x1F and non-ASCII are not
+    message = chrome_message(v.Failure(v.ACAO_MISMATCH, False, " ~\x7f\x1f\u00e9", 200), CTX)
+    assert message == (
+        PREFIX + "The 'Access-Control-Allow-Origin' header has a value ' ~\\u007F\\u001F\\u00E9' that is not equal "
+        "to the supplied origin. Have the server send the header with a valid value."
+    )
+
+
 @pytest.mark.parametrize(
     "code",
     [c for c in sorted(CHROME_REASONS)] + [v.PREFLIGHT_STATUS, v.PREFLIGHT_REDIRECT, v.ACAM_INVALID, v.ACAH_INVALID],

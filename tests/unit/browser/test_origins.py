@@ -189,6 +189,40 @@ def test_user_errors_without_a_suggestion(written, problem):
     assert str(error) == f"invalid origin {written!r}: {error.problem}"
 
 
+# The whole problem text, as the contract error prints it (the tables above match a part of it).
+EXACT_PROBLEMS = [
+    ("https://example.com/", "trailing slash (an origin has no path)"),
+    ("https://example.com/app", "it contains a path '/app' (an origin has no path)"),
+    ("https://example.com/?x=1", "it contains a path '/' (an origin has no path); it contains a query"),
+    ("https://example.com?", "it contains a query"),
+    ("https://example.com#", "it contains a fragment"),
+    ("https://example.com//", "it contains a path '//' (an origin has no path)"),
+    ("https://user:pw@example.com/path?q#f", "it contains userinfo (user:password@), which an origin never has; "
+     "it contains a path '/path' (an origin has no path); it contains a query; it contains a fragment"),
+    ("example.com:8080", "missing scheme (an origin is scheme://host[:port])"),
+    ("ws://example.com", "unsupported scheme 'ws' (CORS origins here are http or https)"),
+    ("NULL", "the opaque origin is written in lowercase"),
+    (" https://example.com", "surrounding whitespace"),
+    ("http://example.com:", "empty port after ':'"),
+    ("https://ex\u00e4mple.com", "host 'ex\u00e4mple.com' is not ASCII; browsers send the IDNA (punycode) form in Origin"),
+    ("https://example.com:" + "9" * 13, "port 999999999999... is out of range (0-65535)"),
+    ("https://example.com:" + "9" * 12, "port 999999999999 is out of range (0-65535)"),
+    ("https://example.com:000065535", None),  # leading zeros: still 65535
+    ("https://example.com:\u0661", "port '\u0661' is not a number"),  # an Arabic-Indic digit is not ASCII
+    ("https://exa mple.com", "host 'exa mple.com' contains a character a URL host cannot have"),
+    ("https://", "missing host"),
+    ("", "empty origin"),
+]
+
+
+@pytest.mark.parametrize("written, problem", EXACT_PROBLEMS)
+def test_the_whole_problem_text(written, problem):
+    if problem is None:
+        assert parse_origin(written) == "https://example.com:65535"
+    else:
+        assert _error(written).problem == problem
+
+
 @pytest.mark.parametrize("value", [None, 42, b"https://example.com", ["https://example.com"]])
 def test_non_strings_are_rejected(value):
     error = _error(value)

@@ -99,6 +99,10 @@ def test_accept_non_ascii_is_safe_except_in_firefox():
     assert is_safelisted_header("Accept", "text/h\u00e9ml")
     assert not is_safelisted_header("Accept", "text/h\u00e9ml", non_ascii_unsafe=True)
     assert is_safelisted_header("Accept", "text/html", non_ascii_unsafe=True)
+    # the first byte above 0x7F already counts; '~' (0x7E) is ASCII
+    assert not is_safelisted_header("Accept", "text/\x80", non_ascii_unsafe=True)
+    assert is_safelisted_header("Accept", "text/\x80")
+    assert is_safelisted_header("Accept", "text/~", non_ascii_unsafe=True)
 
 
 # --- Accept-Language / Content-Language -------------------------------------------------------
@@ -189,6 +193,12 @@ def test_content_type_non_ascii_unsafe_in_firefox():
         ("te xt/plain", None),
         ("text/plain, application/json", None),
         ("", None),
+        ("a/b", "a/b"),  # one-letter type and subtype are tokens too
+        ("/plain", None),
+        ("text/plain;charset=utf-8;format=flowed", "text/plain"),  # the subtype ends at the first ';'
+        ("\xa0text/plain", None),  # only HTTP whitespace (tab, LF, CR, space) is stripped
+        ("text/plain\xa0", None),
+        ("text/plain\x0b;charset=x", None),
     ],
 )
 def test_mime_essence(value, essence):
@@ -422,6 +432,12 @@ def test_needs_preflight(method, headers, forced, expected):
     assert needs_preflight(method, headers, forced=forced) is expected
 
 
+def test_a_preflight_is_not_forced_unless_asked():
+    # the audit's catalogue asks without ``forced``: a simple GET must stay simple
+    assert needs_preflight("GET", []) is False
+    assert needs_preflight("POST", [("Content-Type", "text/plain")]) is False
+
+
 # --- token lists (Access-Control-Allow-Methods / -Headers) ------------------------------------
 
 
@@ -451,6 +467,9 @@ def test_parse_token_list(value, parsed):
 
 def test_first_invalid_token():
     assert first_invalid_token("PUT, PU T, x@y") == "PU T"
+    # items are trimmed of spaces and tabs only, as the list is parsed: Firefox quotes the item
+    assert first_invalid_token(" PUT\t, DELETE\xa0") == "DELETE\xa0"
+    assert parse_token_list("DELETE\xa0") is None
     assert first_invalid_token("PUT, DELETE") is None
     assert first_invalid_token(None) is None
 

@@ -4,6 +4,7 @@ import pytest
 
 from pytest_cors.browser.sites import (
     PublicSuffix,
+    open_registration,
     public_suffix,
     registrable_domain,
     site_of,
@@ -53,3 +54,54 @@ def test_schemeful_sites():
     assert site_of("http://localhost:1") != site_of("http://127.0.0.1:2")
     assert site_of("http://127.0.0.1:1") == site_of("http://127.0.0.1:2")
     assert str(site_of("https://a.b.example.co.uk/path")) == "https://example.co.uk"
+
+
+@pytest.mark.parametrize(
+    "host, registrable",
+    [
+        # the Public Suffix List's own test vectors for a wildcard with an exception (*.ck, !www.ck)
+        ("www.ck", "www.ck"),
+        ("www.www.ck", "www.ck"),
+        ("b.test.ck", "b.test.ck"),
+        ("a.b.test.ck", "b.test.ck"),
+        ("test.ck", "test.ck"),  # a bare suffix is its own site
+        ("ck", "ck"),
+        ("com", "com"),
+        ("-.example.com", "example.com"),
+    ],
+)
+def test_wildcard_and_exception_rules(host, registrable):
+    assert registrable_domain(host) == registrable
+
+
+def test_a_suffix_only_the_implicit_rule_matches_is_not_listed():
+    assert public_suffix("ck") == PublicSuffix("ck", private=False, listed=False)
+    assert public_suffix("test.ck") == PublicSuffix("test.ck", private=False, listed=True)
+    assert public_suffix("x.www.ck") == PublicSuffix("ck", private=False, listed=True)
+    assert public_suffix("") is None and public_suffix("[::1]") is None
+
+
+HOSTING = "a hosting domain from the Public Suffix List's private section"
+SITS_ON = ("pages there belong to whoever holds that name on the hosting service "
+           "(a deleted or renamed app frees the name for anyone)")
+
+
+@pytest.mark.parametrize(
+    "host, any_subdomain, why",
+    [
+        ("github.io", True, f"github.io is {HOSTING}: anyone can register a name under it"),
+        ("GitHub.IO.", True, f"github.io is {HOSTING}: anyone can register a name under it"),
+        ("github.io", False, f"github.io is {HOSTING}, a name shared by everyone who registers under it"),
+        ("co.uk", True, "co.uk is a public suffix: anyone can register a name under it"),
+        ("co.uk", False, "co.uk is a public suffix, a name shared by everyone who registers under it"),
+        ("myapp.vercel.app", False, f"myapp.vercel.app sits on vercel.app, {HOSTING}: {SITS_ON}"),
+        ("a.b.github.io", False, f"a.b.github.io sits on github.io, {HOSTING}: {SITS_ON}"),
+        ("myapp.vercel.app", True, None),  # a pattern under a name someone holds: that holder's pages
+        ("example.co.uk", False, None),
+        ("example.com", True, None),
+        ("testserver", True, None),  # unlisted: only the implicit rule
+        ("127.0.0.1", True, None),
+    ],
+)
+def test_open_registration_says_who_may_own_the_pages(host, any_subdomain, why):
+    assert open_registration(host, any_subdomain=any_subdomain) == why
