@@ -90,7 +90,7 @@ def with_covered_by(**changes):
         (with_covered_by(null_origin=("prefix-lookalike",), prefix_lookalike=("suffix-lookalike",), suffix_lookalike=("prefix-lookalike",)),
          "audit catalogue: prefix-lookalike is covered by 'prefix-lookalike' (unknown or a cycle)"),
     ],
-    # plain ids: mutmut selects tests by node id, which a message full of spaces and quotes would break
+    # short ids instead of the messages (readable in a mutmut report)
     ids=["row-missing", "rows-swapped", "covers-itself", "unknown-probe", "two-step-cycle", "three-step-cycle", "leads-into-a-cycle"],
 )
 def test_a_broken_catalogue_is_refused_at_import(rows, message):
