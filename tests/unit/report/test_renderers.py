@@ -250,3 +250,30 @@ def test_a_lockfile_with_only_changes_or_only_stale_entries_gets_its_section():
         assert "### Policy changes since `cors.lock`" in render_markdown(report)
     assert "<li><b>stale</b>" not in render_html(RunReport(tuple(records()), BROWSERS, only_changes))
     assert "<li><b>loosened</b>" not in render_html(RunReport(tuple(records()), BROWSERS, only_stale))
+
+
+def test_the_json_text_is_indented_by_two_in_the_schemas_key_order():
+    assert render_json(run_report()).split("\n")[:12] == [
+        "{",
+        '  "$schema": "https://pytest-cors.dev/schema/cors-report-1.json",',
+        '  "version": 1,',
+        '  "browsers": [',
+        '    "chrome",',
+        '    "firefox"',
+        "  ],",
+        '  "summary": {',
+        '    "items": 3,',
+        '    "cases": 2,',
+        '    "cases_failed": 1,',
+        '    "endpoints": 2,',
+    ]
+
+
+def test_markdown_marks_tightened_and_keeps_each_change_on_one_line():
+    lock = lockfile()
+    tightened = [dict(change, summary="was\nopen") if change["kind"] == "tightened" else change for change in lock.changes]
+    items = records()
+    items[1]["cases"][0]["snapshot"] = [{"kind": "tightened", "contract": "test_users", "case": "PUT x", "summary": "s"}]
+    text = render_markdown(RunReport(tuple(items), BROWSERS, dataclasses.replace(lock, changes=tuple(tightened))))
+    assert "| 2 | ❌ 1 | 2 | ❌ 2 | ❌ 2 (2) | 0 | ⚠️ 1 | ⚠️ 2 |" in text.split("\n")
+    assert "- **tightened** `api.yaml::users` [GET https://app.example.com]: was open" in text.split("\n")
