@@ -17,7 +17,7 @@ from pytest_cors.check.case import CaseResult
 from pytest_cors.report.redaction import Redactor
 from pytest_cors.snapshot.diff import Change
 from pytest_cors.snapshot.lockfile import contract_label
-from pytest_cors.snapshot.policy import ALLOWED, BLOCKED, case_key, observed_policy, preflight_max_age
+from pytest_cors.snapshot.policy import ALLOWED, BLOCKED, EXCHANGE_KINDS, case_key, observed_policy, preflight_max_age
 
 Record = Dict[str, Any]
 
@@ -31,6 +31,15 @@ def _secrets(result: CaseResult, redactor: Redactor) -> List[str]:
 
 def _headers(pairs: Iterable[Any], redactor: Redactor, secrets: Sequence[str]) -> List[List[str]]:
     return [[name, redactor.text(redactor.header(name, value), secrets)] for name, value in pairs]
+
+
+def _policy(entry: Record, redactor: Redactor, secrets: Sequence[str]) -> Record:
+    """The observed policy with its header values redacted: it goes into every report and the lockfile."""
+    return {
+        key: {name: redactor.text(redactor.header(name, value), secrets) if isinstance(value, str) else value
+              for name, value in part.items()} if key in EXCHANGE_KINDS else part
+        for key, part in entry.items()
+    }
 
 
 def exchange_record(exchange: Exchange, redactor: Redactor, secrets: Sequence[str] = ()) -> Record:
@@ -84,7 +93,7 @@ def case_record(
             for v in result.verdicts
         },
         "exchanges": [exchange_record(e, redactor, secrets) for e in result.exchanges] if detail else [],
-        "policy": observed_policy(result) if policy or detail else preflight_max_age(result),
+        "policy": _policy(observed_policy(result) if policy or detail else preflight_max_age(result), redactor, secrets),
         "snapshot": [c.to_dict() for c in changes],
     }
 

@@ -102,3 +102,25 @@ def test_no_hint_for_other_stacks_or_allowed_requests(verdict_of):
     verdict = simulate_fetch(fetch, PROFILES["chrome"], WsgiTransport(flask_like).send)
     assert not verdict.allowed
     assert starlette_preflight_hint(verdict) == ""
+
+
+def test_chrome_and_firefox_see_the_missing_allow_origin_first_and_get_the_generic_hint(verdict_of):
+    app = _starlette(allow_origins=[APP], allow_methods=["*"])
+    for profile in ("chrome", "firefox"):
+        verdict = verdict_of(app, origin="https://evil.example.net", method="PUT", profile=profile)
+        assert verdict.failure.code == "acao-missing" and verdict.preflight.response.status == 400
+        assert starlette_preflight_hint(verdict) == ""
+
+
+def test_a_400_preflight_allowing_every_method_names_only_the_headers(verdict_of):
+    def wildcard_methods(environ, start_response):  # a Starlette-like refusal listing '*' as its methods
+        start_response("400 Bad Request", [("Access-Control-Allow-Origin", APP), ("Access-Control-Allow-Methods", "*"),
+                                           ("Access-Control-Allow-Headers", "content-type")])
+        return [b"Disallowed CORS headers"]
+
+    fetch = FetchRequest("http://testserver/api", APP, "PUT", (("X-Token", "t"),))
+    verdict = simulate_fetch(fetch, PROFILES["chrome"], WsgiTransport(wildcard_methods).send)
+    assert starlette_preflight_hint(verdict) == (
+        "the preflight got Starlette's 400 'Disallowed CORS ...' answer (FastAPI/Starlette CORSMiddleware): "
+        "add 'x-token' to CORSMiddleware(allow_headers=[...])"
+    )

@@ -123,3 +123,38 @@ def test_an_item_record():
     assert item_record("t.py::test", "failed", "boom", [{"c": 1}], [{"f": 2}]) == {
         "nodeid": "t.py::test", "outcome": "failed", "message": "boom", "cases": [{"c": 1}], "findings": [{"f": 2}]
     }
+
+
+def _echo_authorization(environ, start_response):
+    """Answers the preflight, then reflects the wrong request header into CORS headers: Authorization."""
+    token = environ.get("HTTP_AUTHORIZATION", "")
+    if environ["REQUEST_METHOD"] == "OPTIONS":
+        start_response("204 No Content", ACAO + [("Access-Control-Allow-Headers", "authorization"),
+                                                 ("Access-Control-Max-Age", token or "5")])
+    else:
+        start_response("200 OK", [("Access-Control-Allow-Origin", token), ("Vary", "Origin")])
+    return [b""]
+
+
+def test_a_secret_the_server_echoes_into_a_console_message_or_a_problem_is_hidden():
+    contract = {"path": "/api", "origins": [APP], "request_headers": {"Authorization": "Bearer tok-secret"}}
+    blocked = case_record(result_of(_echo_authorization, contract, profiles=("chrome",)), "t.py", Redactor())
+    assert blocked["browsers"]["chrome"]["message"].endswith(
+        "header contains multiple values '<redacted>', but only one is allowed. Have the server send the header "
+        "with a valid value."
+    )
+    assert "tok-secret" not in json.dumps(blocked)
+
+    assert blocked["policy"]["actual"]["access-control-allow-origin"] == "<redacted>"
+
+    def leaky_preflight(environ, start_response):  # sends the very token it expects, as its Max-Age
+        start_response("204 No Content" if environ["REQUEST_METHOD"] == "OPTIONS" else "200 OK",
+                       ACAO + [("Vary", "Origin"), ("Access-Control-Allow-Headers", "authorization"),
+                               ("Access-Control-Max-Age", "Bearer tok-secret")])
+        return [b""]
+
+    max_age = case_record(result_of(leaky_preflight, {**contract, "max_age": 600}, profiles=("chrome",)), "t.py",
+                          Redactor())
+    assert max_age["problems"] == [{"kind": "max-age", "summary": "Access-Control-Max-Age is '<redacted>', expected 600"}]
+    assert max_age["policy"]["preflight"]["access-control-max-age"] == "<redacted>"
+    assert "tok-secret" not in json.dumps(max_age)
