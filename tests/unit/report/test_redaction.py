@@ -44,6 +44,8 @@ def test_the_longest_secret_is_hidden_first_so_no_tail_is_left():
     values.add(["tokn", "tokn-1234"])
     assert values.hide("a tokn-1234 b tokn") == f"a {R} b {R}"
     assert Redactor().text("a tokn-1234 b", ["tokn", "tokn-1234"]) == f"a {R} b"
+    # by length, not by name: "zzzz" sorts after "ab-zzzz-cd" but is hidden after it
+    assert Redactor().text("x ab-zzzz-cd y", ["zzzz", "ab-zzzz-cd"]) == f"x {R} y"
 
 
 def test_text_hides_the_given_secrets_of_four_characters_or_more_and_url_passwords():
