@@ -124,3 +124,17 @@ def test_a_400_preflight_allowing_every_method_names_only_the_headers(verdict_of
         "the preflight got Starlette's 400 'Disallowed CORS ...' answer (FastAPI/Starlette CORSMiddleware): "
         "add 'x-token' to CORSMiddleware(allow_headers=[...])"
     )
+
+
+def test_a_400_preflight_allowing_every_header_names_only_the_method(verdict_of):
+    def wildcard_headers(environ, start_response):  # a Starlette-like refusal listing '*' as its headers
+        start_response("400 Bad Request", [("Access-Control-Allow-Origin", APP), ("Access-Control-Allow-Methods", "GET"),
+                                           ("Access-Control-Allow-Headers", "*")])
+        return [b"Disallowed CORS method"]
+
+    fetch = FetchRequest("http://testserver/api", APP, "PUT", (("X-Token", "t"),))
+    verdict = simulate_fetch(fetch, PROFILES["chrome"], WsgiTransport(wildcard_headers).send)
+    assert starlette_preflight_hint(verdict) == (
+        "the preflight got Starlette's 400 'Disallowed CORS ...' answer (FastAPI/Starlette CORSMiddleware): "
+        "add 'PUT' to CORSMiddleware(allow_methods=[...]) (it allows GET)"
+    )
