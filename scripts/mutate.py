@@ -51,12 +51,17 @@ PACKAGES: Dict[str, Tuple[List[str], List[str]]] = {
     ),
     "transport": (
         ["pytest_cors/transport/*"],
-        ["tests/unit/transport", "tests/live", "tests/reliability/test_network_faults.py",
-         "tests/reliability/test_hostile_responses.py",
-         # reads README.md's CI snippet, which mutmut's copy of the project does not hold
-         "--ignore", "tests/live/test_ci_snippet.py",
-         # starts xdist workers: a worker imports mutmut's trampoline without mutmut's configuration
-         "--deselect", "tests/live/test_connection_reuse.py::test_each_xdist_worker_reuses_its_own_connection"],
+        # The transports' own tests: real apps in-process, real servers on 127.0.0.1, called directly.
+        # The plugin-level (pytester) runs in tests/live and tests/reliability go through the same code
+        # at 10-25 s a mutant; what they check of the transport is checked here directly.
+        ["tests/unit/transport", "tests/reliability/test_live_transport.py", "tests/reliability/test_live_responses.py",
+         "tests/reliability/test_retries_by_method.py::test_each_idempotent_method_is_sent_again_after_a_connection_reset",
+         "tests/reliability/test_retries_by_method.py::test_a_non_idempotent_method_is_sent_once_and_its_reset_reported",
+         "tests/reliability/test_network_faults.py::test_a_real_resolver_failure_is_classified_as_dns",
+         "tests/reliability/test_network_faults.py::test_a_hung_resolver_is_bounded_by_the_timeout",
+         "tests/reliability/test_network_faults.py::test_plain_http_to_a_tls_port_is_a_named_fault",
+         "tests/reliability/test_network_faults.py::test_non_idempotent_requests_are_never_retried",
+         "tests/reliability/test_network_faults.py::test_backoff_is_capped"],
     ),
     "plugin": (["pytest_cors/plugin/*"], ["tests/unit/plugin", "tests/plugin/test_options.py"]),
     "audit": (

@@ -330,6 +330,11 @@ class LiveTransport:
                 )
             )
             prepared.method = request.method  # requests uppercases; browsers send `patch` as written
+            if request.body is None and request.method not in ("POST", "PUT"):
+                # requests adds Content-Length: 0 to every body-less request but GET and HEAD; Fetch sends
+                # it for POST and PUT only, so a preflight goes out exactly as a browser sends it.
+                # (urllib3 itself still adds it to a body-less PATCH.)
+                prepared.headers.pop("Content-Length", None)
             response = self.session.send(
                 prepared,
                 allow_redirects=False,

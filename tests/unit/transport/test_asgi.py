@@ -140,15 +140,19 @@ def test_an_app_without_lifespan_is_used_without_it(loop):
 
 
 @pytest.mark.parametrize(
-    "asgi_app, message",
+    "failure, message",
     [
-        (asgi_apps.Counting(fail_startup="no database URL"), "lifespan.startup.failed: no database URL"),
-        (asgi_apps.Counting(raise_at_startup=True), "raised ConnectionError: cannot connect to the cache"),
+        ({"fail_startup": "no database URL"}, "lifespan.startup.failed: no database URL"),
+        ({"raise_at_startup": True}, "raised ConnectionError: cannot connect to the cache"),
     ],
     ids=["startup-failed", "raises-at-startup"],
 )
-def test_a_failed_startup_errors_every_request_without_calling_the_app(loop, asgi_app, message):
+def test_a_failed_startup_errors_every_request_without_calling_the_app(loop, failure, message):
+    # The app is built here, not in the parametrize list: that list is built once, when the module
+    # is imported, and a second pytest.main() in the same process (mutmut runs several) reuses the
+    # module, so one shared app would count the startups of both runs.
     # (not named ``app``: pytest-flask's autouse fixtures act on any test with an ``app`` argument)
+    asgi_app = asgi_apps.Counting(**failure)
     transport = transport_for(asgi_app, loop)
     for _ in range(2):
         with pytest.raises(TransportError) as info:
