@@ -52,7 +52,7 @@ def build_scope(request: HttpRequest, state: Dict[str, Any]) -> Dict[str, Any]:
         "http_version": "1.1",
         "method": request.method,
         "scheme": scheme,
-        "path": unquote(raw_path, encoding="utf-8", errors="replace"),  # as uvicorn decodes it
+        "path": unquote(raw_path),  # UTF-8, undecodable bytes replaced: as uvicorn decodes it
         "raw_path": raw_path.encode("latin-1", "replace"),
         "query_string": parts.query.encode("latin-1", "replace"),
         "root_path": "",

@@ -170,7 +170,7 @@ def classify_fault(exc: BaseException, url: str, timeout: float) -> TransportErr
 
 def _describe_http_error(error: BaseException) -> str:
     if isinstance(error, http.client.BadStatusLine):
-        line = str(error.args[0] if error.args else error)
+        line = str(error)  # the status line as read (http.client shows an empty one as '')
         shown = repr(line[:80] + ("…" if len(line) > 80 else ""))
         return f"the status line {shown} is not 'HTTP/1.x <code> <reason>'"
     if isinstance(error, http.client.UnknownProtocol):

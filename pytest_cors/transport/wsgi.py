@@ -52,14 +52,19 @@ def _start(app: WsgiApp, environ: Dict[str, Any]) -> Tuple[Iterable[bytes], str,
     The app's side of PEP 3333 is checked: start_response called, an iterable returned. What it
     wrote or yielded before start_response stays in front of the rest of the body; the returned
     iterable closes the app's. A crash raises the app's own exception.
+
+    ``exc_info`` is handled as servers handle it (PEP 3333): before the response is sent it replaces
+    the response (an error handler's 500 reaches the browser); once it is sent (this function has
+    returned) the app's error is raised again. (werkzeug's test runner always raises it.)
     """
     started: List[bool] = []
     response: List[Tuple[str, Any]] = []
     written: List[bytes] = []
+    sent: List[bool] = []
 
     def start_response(status: str, headers: Any, exc_info: Any = None) -> Callable[[bytes], None]:
         started.append(True)
-        if exc_info:
+        if exc_info and sent:
             try:
                 raise exc_info[1].with_traceback(exc_info[2])
             finally:
@@ -91,6 +96,7 @@ def _start(app: WsgiApp, environ: Dict[str, Any]) -> Tuple[Iterable[bytes], str,
         body.close()
         raise
     body.prepend(written)
+    sent.append(True)
     return body, status, pairs
 
 

@@ -27,6 +27,8 @@ class Factory:
         return app
 
 VALUE = 42
+
+ROUTER_MUX = app
 """
 
 
@@ -59,6 +61,13 @@ def test_an_attribute_a_dotted_attribute_and_factories(module):
     assert import_app(f"{name}:create_app()", "--cors-app") is app.app
     assert import_app(f"{name}:Factory.build()", "--cors-app") is app.app
     assert import_app(f"{name}:Factory.build", "--cors-app") is app.Factory.build  # not called without ()
+
+
+def test_the_module_ends_at_the_first_colon_and_names_may_end_in_x(module):
+    name = module("cors_probe_colons")
+    assert import_app(f"{name}:ROUTER_MUX", "--cors-app") is sys.modules[name].app
+    assert problem(f"{name}:app:extra") == f"--cors-app: module {name!r} has no attribute 'app:extra'"
+    assert problem(f"{name}:NO_MUX") == f"--cors-app: module {name!r} has no attribute 'NO_MUX'"
 
 
 def test_a_spec_without_a_colon():

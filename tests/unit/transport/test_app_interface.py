@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from pytest_cors.browser.exchange import HttpRequest
 from pytest_cors.errors import CorsConfigurationError
+from pytest_cors.transport import TransportError
 from pytest_cors.transport.app_interface import AppInterface, choose_interface, detect_interface
 from pytest_cors.transport.asgi import AsgiTransport
 from pytest_cors.transport.asgi_loop import AsgiLoop
@@ -77,6 +79,26 @@ def test_forcing_overrides_the_shape():
         choose_interface(asgi_apps.echo_scope, "wsgi", "--cors-app-interface")
     with pytest.raises(CorsConfigurationError, match="--cors-app-interface: 'asgi3' is not one of auto, wsgi, asgi"):
         choose_interface(sync_wrapper, "asgi3", "--cors-app-interface")
+
+
+def test_forcing_the_interface_an_app_has_is_accepted():
+    assert choose_interface(asgi_apps.echo_scope, "asgi", "--cors-app-interface") is AppInterface.ASGI
+    assert choose_interface(asgi_apps.wsgi_app, "wsgi", "--cors-app-interface") is AppInterface.WSGI
+
+
+def test_app_transport_serves_the_app_as_told():
+    loop = AsgiLoop()
+    try:
+        asgi = app_transport(asgi_apps.hangs, "https://api.example.com", loop=loop, timeout=0.2, name="app.main:app")
+        assert asgi.describe() == "ASGI app app.main:app served as https://api.example.com"
+        with pytest.raises(TransportError, match=r"did not complete its response within 0\.2 s"):
+            asgi.send(HttpRequest("GET", "https://api.example.com/"))
+        wsgi = app_transport(asgi_apps.wsgi_app, "https://api.example.com", loop=loop, timeout=1, name="app.wsgi:app")
+        assert wsgi.describe() == "WSGI app app.wsgi:app served as https://api.example.com"
+        with pytest.raises(CorsConfigurationError, match=r"^--cors-app-interface: wsgi was forced, but "):
+            app_transport(asgi_apps.echo_scope, "http://testserver", interface="wsgi", loop=loop, timeout=1)
+    finally:
+        loop.close()
 
 
 def test_app_transport_picks_the_transport():

@@ -52,6 +52,7 @@ def test_text_latin1_cannot_hold_goes_as_utf8_and_odd_paths_as_a_server_decodes_
     assert scope["server"] == ("api.example.com", 443)
     assert scope["state"] == {"pool": 1}
     assert scope["client"] == ("127.0.0.1", 50000)
+    assert scope["asgi"] == {"version": "3.0", "spec_version": "2.3"}
 
 
 # --- receive and send ---------------------------------------------------------------------------
@@ -64,12 +65,14 @@ def test_receive_gives_the_body_once_then_a_disconnect_after_the_response(loop):
         if scope["type"] != "http":
             raise ValueError("no lifespan")
         received.append(await receive())
-        await send_({"type": "http.response.start", "status": 200, "headers": [(b"x-a", b" \tspaced\t ")]})
+        await send_({"type": "http.response.start", "status": 200, "headers": [
+            (b"x-a", b" \tspaced\t "), (b"x-size", b"BOX"), (b"x-control", b"\x0bv\x0c")]})
         await send_({"type": "http.response.body", "body": b"ok"})
         received.append(await receive())
 
     response = send(app, loop, HttpRequest("PUT", "http://testserver/", (), b"payload"))
-    assert (response.status, response.reason, response.headers) == (200, "OK", (("x-a", "spaced"),))
+    assert (response.status, response.reason) == (200, "OK")
+    assert response.headers == (("x-a", "spaced"), ("x-size", "BOX"), ("x-control", "\x0bv\x0c"))  # spaces, tabs only
     assert received[0] == {"type": "http.request", "body": b"payload", "more_body": False}
     loop.close()  # lets the app's last receive() finish
     assert received[1:] == [{"type": "http.disconnect"}]

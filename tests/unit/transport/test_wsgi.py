@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 
@@ -142,8 +143,10 @@ def test_an_app_that_raises_is_an_app_error_with_the_innermost_frames():
     assert error.hint is not None
     lines = error.hint.splitlines()
     assert lines[-1] == "RuntimeError: database is down"
+    # the innermost two frames (where the app called, where it raised), then the error: no plugin frames
+    assert [line.split(", in ")[-1] for line in lines if line.lstrip().startswith("File ")] == ["app", "_database_down"]
     assert 'in _database_down\n    raise RuntimeError("database is down")' in error.hint
-    assert "Traceback" not in error.hint  # the last frames only, not the whole traceback
+    assert "Traceback" not in error.hint
     assert isinstance(error.__cause__, RuntimeError)
 
 
@@ -154,8 +157,8 @@ def test_an_app_that_raises_while_streaming_its_body():
         raise ValueError("template error")
 
     error = fault(app)
-    assert (error.kind, error.cause, error.hint) == (
-        "app-error", "the WSGI app raised ValueError while streaming: template error", None,
+    assert (error.kind, error.url, error.cause, error.hint) == (
+        "app-error", "http://testserver/api", "the WSGI app raised ValueError while streaming: template error", None,
     )
 
 
@@ -193,12 +196,49 @@ def test_an_app_that_returns_none_is_told_what_wsgi_expects(calls_start_response
             start_response("200 OK", [])
 
     error = fault(app)
-    assert (error.kind, error.hint) == ("app-error", None)
+    assert (error.kind, error.url, error.hint) == ("app-error", "http://testserver/api", None)
     assert error.cause == (
         f"the app returned None {said} start_response(); a WSGI app must call start_response(status, headers) and "
         "return an iterable of bytes, e.g. [b''] (PEP 3333)"
     )
     assert error.__cause__ is None  # the transport's own frames are of no use to the user
+
+
+def test_an_error_handler_that_answers_500_with_exc_info_gets_its_500_through():
+    """PEP 3333: start_response(..., exc_info) before the headers are sent replaces the response."""
+
+    def app(environ, start_response):
+        try:
+            start_response("200 OK", [("X-Partial", "1")])
+            raise LookupError("no such item")
+        except LookupError:
+            start_response("500 Internal Server Error", [("Access-Control-Allow-Origin", "*")], sys.exc_info())
+            return [b"error page"]
+
+    response = WsgiTransport(app).send(HttpRequest("GET", "http://testserver/"))
+    assert (response.status, response.reason, response.headers) == (500, "Internal Server Error", (("Access-Control-Allow-Origin", "*"),))
+
+
+def test_exc_info_after_the_headers_are_sent_raises_the_apps_error_again():
+    def app(environ, start_response):
+        start_response("200 OK", [])
+        yield b"first"
+        try:
+            raise LookupError("lost the connection to the cache")
+        except LookupError:
+            start_response("500 Internal Server Error", [], sys.exc_info())
+        yield b"never sent"
+
+    assert fault(app).cause == "the WSGI app raised LookupError while streaming: lost the connection to the cache"
+
+
+def test_header_values_lose_spaces_and_tabs_around_them_only():
+    def app(environ, start_response):
+        start_response("200 OK", [("X-Size", "BOX"), ("X-Control", "\x0bvalue\x0c")])
+        return [b""]
+
+    response = WsgiTransport(app).send(HttpRequest("GET", "http://testserver/"))
+    assert response.headers == (("X-Size", "BOX"), ("X-Control", "\x0bvalue\x0c"))
 
 
 def test_a_non_callable_app_is_refused():
