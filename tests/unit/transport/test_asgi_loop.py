@@ -107,7 +107,7 @@ def test_an_error_raised_by_the_transport_itself_has_no_traceback():
 
 def descend(depth: int) -> None:
     if depth <= 1:
-        raise ValueError(f"bottom\n  of {depth}")
+        raise ValueError(f"bottom\n  of {depth} in MAX")  # source lines and messages are shown whole: X
     if depth % 2:  # two call lines: consecutive frames differ, so none is folded as a repeat
         descend(depth - 1)
     else:
@@ -134,5 +134,9 @@ def test_only_the_innermost_frames_are_shown(frames):
     assert (lines[1] == f"  ... {hidden} outer frames not shown") is (hidden > 0)
     shown = [line for line in lines if line.startswith("  File ")]
     assert len(shown) == min(frames, MAX_FRAMES)
-    assert lines[-3:] == ['    raise ValueError(f"bottom\\n  of {depth}")', "ValueError: bottom", "  of 1"]
+    assert lines[-3:] == [
+        '    raise ValueError(f"bottom\\n  of {depth} in MAX")  # source lines and messages are shown whole: X',
+        "ValueError: bottom",
+        "  of 1 in MAX",
+    ]
     assert f"line {_line_of(descend, 'raise ValueError')}, in descend" in shown[-1]  # the innermost frame is kept

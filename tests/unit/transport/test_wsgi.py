@@ -241,6 +241,26 @@ def test_header_values_lose_spaces_and_tabs_around_them_only():
     assert response.headers == (("X-Size", "BOX"), ("X-Control", "\x0bvalue\x0c"))
 
 
+def test_a_body_without_start_response_is_told_what_wsgi_expects():
+    def app(environ, start_response):
+        yield b"hello"
+
+    error = fault(app)
+    assert (error.kind, error.hint) == ("app-error", None)
+    assert error.cause == (
+        "the app returned its body without calling start_response(); a WSGI app must call "
+        "start_response(status, headers) before its first body chunk (PEP 3333)"
+    )
+
+
+def test_a_newline_in_a_response_header_value_is_named_as_werkzeug_names_it():
+    def app(environ, start_response):
+        start_response("200 OK", [("Access-Control-Allow-Origin", "https://app.example.com\r\nX-Injected: 1")])
+        return [b""]
+
+    assert fault(app).cause == "the WSGI app raised ValueError: Header values must not contain newline characters."
+
+
 def test_a_non_callable_app_is_refused():
     with pytest.raises(TypeError, match="^a WSGI app must be callable, got dict$"):
         WsgiTransport({})
