@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
+import logging
+
 import pytest
 
 from pytest_cors.browser.exchange import HttpRequest
@@ -40,6 +44,30 @@ def test_an_empty_body_has_a_content_length_of_zero_and_no_body_none():
     assert build_scope(HttpRequest("POST", "http://testserver/", (), b""), {})["headers"] == [
         (b"host", b"testserver"), (b"content-length", b"0")]
     assert build_scope(HttpRequest("GET", "http://testserver/"), {})["headers"] == [(b"host", b"testserver")]
+
+
+def test_a_query_latin1_cannot_hold_is_replaced_not_an_error():
+    assert build_scope(HttpRequest("GET", "http://testserver/?q=→&r=é"), {})["query_string"] == b"q=?&r=\xe9"
+
+
+class Asgi2Echo:
+    """An ASGI 2 app that answers with its scope's path and the body it received."""
+
+    def __init__(self, scope):
+        self.scope = scope
+
+    async def __call__(self, receive, send_):
+        if self.scope["type"] != "http":
+            raise ValueError("no lifespan")
+        message = await receive()
+        await send_({"type": "http.response.start", "status": 200,
+                     "headers": [(b"x-path", self.scope["path"].encode()), (b"x-body", message["body"])]})
+        await send_({"type": "http.response.body", "body": b""})
+
+
+def test_an_asgi2_app_gets_its_scope_and_receive(loop):
+    response = send(Asgi2Echo, loop, HttpRequest("PUT", "http://testserver/items/7", (), b"payload"))
+    assert (response.header("x-path"), response.header("x-body")) == ("/items/7", "payload")
 
 
 def test_text_latin1_cannot_hold_goes_as_utf8_and_odd_paths_as_a_server_decodes_them():
@@ -109,7 +137,7 @@ def test_a_body_over_the_limit_is_abandoned_and_the_apps_next_send_fails(loop):
     assert outcome == ["limit reached, still reading", "one byte over: abandoned", "the client stopped reading the response body"]
 
 
-def test_an_app_that_raises_after_its_response_is_complete_is_not_a_fault(loop):
+def test_an_app_that_raises_after_its_response_is_complete_is_not_a_fault(loop, caplog):
     late = []
 
     async def app(scope, receive, send_):
@@ -123,8 +151,13 @@ def test_an_app_that_raises_after_its_response_is_complete_is_not_a_fault(loop):
             late.append(str(exc))
         raise RuntimeError("logged by the app's error middleware")
 
-    assert send(app, loop).status == 500  # what the browser got: the verdict's input
+    with caplog.at_level(logging.DEBUG, logger="asyncio"):
+        assert send(app, loop).status == 500  # what the browser got: the verdict's input
+        loop.close()
+        gc.collect()
     assert late == ["sent 'http.response.body' after the response was complete"]
+    # the app's error was seen and dropped: asyncio logs no "Task exception was never retrieved"
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 
 def test_an_app_that_returns_after_the_start_without_a_body_end(loop):
@@ -187,7 +220,17 @@ def test_an_app_that_raises_after_the_start_before_the_end_is_an_app_error(loop)
         raise KeyError("user_id")
 
     error = fault(app, loop)
-    assert (error.kind, error.cause) == ("app-error", "the ASGI app raised KeyError: 'user_id'")
+    assert (error.kind, error.url, error.cause) == ("app-error", "http://testserver/", "the ASGI app raised KeyError: 'user_id'")
+
+
+def test_an_app_cancelled_before_it_answers_is_a_protocol_error(loop):
+    async def app(scope, receive, send_):
+        if scope["type"] != "http":
+            raise ValueError("no lifespan")
+        raise asyncio.CancelledError()
+
+    error = fault(app, loop)
+    assert (error.kind, error.cause) == ("app-protocol-error", "the ASGI app returned without sending http.response.start")
 
 
 def test_a_hang_is_an_app_timeout_with_a_hint(loop):
@@ -198,7 +241,8 @@ def test_a_hang_is_an_app_timeout_with_a_hint(loop):
         await receive()  # waits for a disconnect that comes only after a response
 
     error = fault(app, loop, timeout=0.2)
-    assert (error.kind, error.cause) == ("app-timeout", "the ASGI app did not complete its response within 0.2 s")
+    assert (error.kind, error.url) == ("app-timeout", "http://testserver/")
+    assert error.cause == "the ASGI app did not complete its response within 0.2 s"
     assert error.hint == (
         "an await that never returns, or a blocking call in an async route; raise --cors-timeout if it is just slow"
     )
