@@ -51,14 +51,17 @@ def _server(scheme: str, netloc: str) -> Tuple[Tuple[str, Any], ...]:
 
 
 def _path_info(path: str) -> str:
-    """PATH_INFO for a request path: werkzeug quotes it as an IRI, then unquotes and re-encodes it."""
+    """PATH_INFO for a request path, as a server decodes it: percent-escapes decoded, then PEP 3333's dance.
+
+    werkzeug's ``EnvironBuilder`` quotes the path as an IRI and unquotes it again, which comes to
+    the same for every path except one starting with ``//``: it reads that as ``//host/...`` (and
+    drops the "host", or fails on it), where a server receiving ``GET //api/x`` keeps ``//api/x``.
+    """
     if _PLAIN_PATH.fullmatch(path):
         return path
     from urllib.parse import unquote
 
-    from werkzeug.urls import iri_to_uri
-
-    return _encoding_dance(unquote(iri_to_uri(urlsplit(path).path)))
+    return _encoding_dance(unquote(path))
 
 
 def _body_fields(request: HttpRequest) -> Optional[Tuple[io.BytesIO, Optional[str], Optional[str]]]:
@@ -91,7 +94,7 @@ def _builder_environ(request: HttpRequest) -> Dict[str, Any]:
 
     parts = urlsplit(request.url)
     builder = EnvironBuilder(
-        path=parts.path or "/",
+        path="/" if parts.path.startswith("//") else parts.path or "/",
         base_url=f"{parts.scheme}://{parts.netloc}",
         query_string=parts.query or None,
         method=request.method,
@@ -99,9 +102,13 @@ def _builder_environ(request: HttpRequest) -> Dict[str, Any]:
         data=request.body,
     )
     try:
-        return builder.get_environ()
+        environ = builder.get_environ()
     finally:
         builder.close()
+    if parts.path.startswith("//"):  # the builder reads //name as a host; a server keeps the path
+        environ["PATH_INFO"] = _path_info(parts.path)
+        environ["REQUEST_URI"] = environ["RAW_URI"] = _encoding_dance(parts.path)
+    return environ
 
 
 def wsgi_environ(request: HttpRequest) -> Dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from pytest_cors.browser.exchange import HttpRequest
@@ -95,3 +96,15 @@ def test_a_newline_in_a_header_value_is_refused_as_werkzeug_refuses_it():
             assert "newline" in str(error)
         else:
             raise AssertionError(f"{build.__name__} accepted a newline")
+
+
+@pytest.mark.parametrize("content_type", [None, "application/x-www-form-urlencoded"])  # direct way and builder way
+@pytest.mark.parametrize(
+    "path,path_info", [("//api/x", "//api/x"), ("////.", "////."), ("//caf%C3%A9//", "//caf\u00c3\u00a9//")]
+)
+def test_a_path_starting_with_two_slashes_reaches_the_app_as_a_server_passes_it(path, path_info, content_type):
+    # werkzeug's test client reads //api as a host and hands the app "/x" (or fails on "////.")
+    headers = (("Content-Type", content_type),) if content_type else ()
+    environ = wsgi_environ(HttpRequest("POST", f"http://testserver{path}?q=1", headers))
+    assert (environ["PATH_INFO"], environ["QUERY_STRING"]) == (path_info, "q=1")
+    assert environ["REQUEST_URI"] == environ["RAW_URI"] == path
