@@ -9,6 +9,7 @@ really uses when the option is not given. The wording itself is not pinned here.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Dict, List
 
 import pytest
@@ -60,10 +61,12 @@ def _section(text: str, title: re.Pattern) -> List[str]:
     return text[start.end() :].lstrip("\n").split("\n\n", 1)[0].splitlines()
 
 
-@pytest.fixture(scope="module")
-def help_sections(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, Dict[str, str]]:
-    """The ``--cors-*`` group and the ini-options section of ``pytest --help``, as ``{entry: text}``."""
-    folder = tmp_path_factory.mktemp("help")
+def help_sections(folder: Path) -> Dict[str, Dict[str, str]]:
+    """The ``--cors-*`` group and the ini-options section of ``pytest --help``, as ``{entry: text}``.
+
+    Read again by every test that needs it (not a cached fixture): mutation testing maps each test to
+    the code it runs, and a cached help would be mapped to the first test only.
+    """
     (folder / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("COLUMNS", "300")  # no wrapping inside a sentence
@@ -98,23 +101,23 @@ class _Capture:
         self.text = self._buffer.getvalue()
 
 
-def test_every_option_is_listed_in_the_cors_group_with_its_metavar(help_sections):
-    listed = [key for key in help_sections["options"] if not key.startswith(("--cors-snapshot", "--cors-report"))]
+def test_every_option_is_listed_with_its_metavar_text_and_ini_twin(tmp_path):
+    sections = help_sections(tmp_path)
+    listed = [key for key in sections["options"] if not key.startswith(("--cors-snapshot", "--cors-report"))]
     assert listed == SIGNATURES
+    twins = [(flag, ini, text, ini_type) for flag, ini, text, ini_type, _ in OPTIONS] + [(*f, "bool") for f in FLAGS]
+    for flag, ini, help_text, ini_type in twins:
+        signature = next(s for s in SIGNATURES if s.split("=")[0] == flag)
+        assert (flag, sections["options"][signature]) == (flag, help_text)
+        assert (flag, sections["ini"].get(f"{ini} ({ini_type}):")) == (flag, help_text)
 
 
-@pytest.mark.parametrize(("flag", "ini", "help_text", "ini_type"), [o[:4] for o in OPTIONS] + [(*f, "bool") for f in FLAGS])
-def test_every_option_has_its_ini_twin_with_the_same_text(help_sections, flag, ini, help_text, ini_type):
-    signature = next(s for s in SIGNATURES if s.split("=")[0] == flag)
-    assert help_sections["options"][signature] == help_text
-    assert help_sections["ini"][f"{ini} ({ini_type}):"] == help_text
-
-
-def test_the_scan_options_have_no_ini_twin_and_say_they_repeat(help_sections):
-    assert not [key for key in help_sections["ini"] if key.startswith("cors_scan")]
+def test_the_scan_options_have_no_ini_twin_and_say_they_repeat(tmp_path):
+    sections = help_sections(tmp_path)
+    assert not [key for key in sections["ini"] if key.startswith("cors_scan")]
     for signature in ("--cors-scan=URL", "--cors-scan-origin=ORIGIN"):
-        assert help_sections["options"][signature].endswith("(repeatable)")
-    assert help_sections["options"]["--cors-scan-origin=ORIGIN"].startswith("with --cors-scan: ")
+        assert sections["options"][signature].endswith("(repeatable)")
+    assert sections["options"]["--cors-scan-origin=ORIGIN"].startswith("with --cors-scan: ")
 
 
 #: (option, the default its help names, the setting read when the option is not given, its value)
@@ -129,11 +132,13 @@ DOCUMENTED_DEFAULTS = [
 ]
 
 
-@pytest.mark.parametrize(("flag", "phrase", "attribute", "value"), DOCUMENTED_DEFAULTS)
-def test_the_default_the_help_names_is_the_one_used(help_sections, settings_from, flag, phrase, attribute, value):
-    signature = next(s for s in SIGNATURES if s.split("=")[0] == flag)
-    assert phrase in help_sections["options"][signature]
-    assert getattr(settings_from(), attribute) == value
+def test_the_default_the_help_names_is_the_one_used(tmp_path, settings_from):
+    options = help_sections(tmp_path)["options"]
+    loaded = settings_from()
+    for flag, phrase, attribute, value in DOCUMENTED_DEFAULTS:
+        signature = next(s for s in SIGNATURES if s.split("=")[0] == flag)
+        assert (flag, phrase in options[signature]) == (flag, True)
+        assert (flag, getattr(loaded, attribute)) == (flag, value)
 
 
 def test_every_option_that_names_no_default_is_off_or_empty_by_default(settings_from):
