@@ -88,6 +88,8 @@ MODULES: Dict[str, List[str]] = {
         "tests/unit/plugin/test_tls_settings.py", "tests/unit/plugin/test_url_messages.py",
         "tests/unit/plugin/test_option_help.py", "tests/unit/plugin/test_option_sources.py",
     ],
+    # the case tests judge through check_case directly (milliseconds); the report tests reach it too, slower
+    "pytest_cors/check/case.py": ["tests/unit/check"],
 }
 #: Ahead of every selection: no browsers, no cache, a per-test timeout so a mutant that loops is killed.
 COMMON = ["-m", "not browser", "-p", "no:cacheprovider", "-p", "no:django", "-p", "no:flask", "--timeout=60"]

@@ -71,6 +71,7 @@ def test_an_allowed_case_passes_with_the_request_url_and_each_exchange_once():
     assert [(e.kind, e.request.method) for e in result.exchanges] == [("preflight", "OPTIONS"), ("actual", "PUT")]
     assert [r.method for r in server.log] == ["OPTIONS", "PUT"]  # three browsers, one request each
     assert (result.blocking_profiles, result.actual_withheld) == ((), False)
+    assert judged({}, Server()).notes == ()  # no max_age: nothing to note, preflight or not
 
 
 def test_a_header_not_exposed_and_one_exposed_but_not_sent_are_two_problems():
@@ -240,6 +241,8 @@ def test_the_fetch_of_a_contract_joins_base_and_path_and_may_override_credential
     fetch = contract_fetch(contract, "https://api.example.com/", APP, "GET")
     assert (fetch.url, fetch.origin, fetch.method, fetch.credentials) == ("https://api.example.com/api/users", APP, "GET", True)
     assert contract_fetch(contract, "https://api.example.com", APP, "GET", credentials=False).credentials is False
+    # only the trailing slashes of the base go, whatever it ends with
+    assert contract_fetch(contract, "https://api.example.com/v1X//", APP, "GET").url == "https://api.example.com/v1X/api/users"
 
 
 def test_the_console_message_shown_first_is_chromes_then_the_standards_then_the_first_blocking():
@@ -249,3 +252,18 @@ def test_the_console_message_shown_first_is_chromes_then_the_standards_then_the_
     assert console_verdict(without_chrome.verdicts).profile == "spec"
     assert console_verdict(judged({"methods": ["PUT"]}, Server(), profiles=("safari", "firefox")).verdicts).profile == "safari"
     assert console_verdict(judged({}, Server()).verdicts) is None
+
+
+def test_exposure_is_judged_in_every_browser_not_only_the_first():
+    # Safari keeps X-HTTP-Method-Override: TRACE (Chrome and Firefox drop it, a forbidden method override),
+    # and this server leaves X-Total out of its answer to a request that carries it
+    def send(request: HttpRequest) -> HttpResponse:
+        if request.method == "OPTIONS":
+            return HttpResponse(204, (("Access-Control-Allow-Origin", APP), ("Access-Control-Allow-Headers", "X-HTTP-Method-Override")))
+        exposed = () if request.header("X-HTTP-Method-Override") else (("X-Total", "5"), ("Access-Control-Expose-Headers", "X-Total"))
+        return HttpResponse(200, tuple(ALLOW) + exposed)
+
+    parsed = parse_contract({"name": "api", "path": "/api", "origins": [APP], "expose_headers": ["X-Total"],
+                             "request_headers": {"X-HTTP-Method-Override": "TRACE"}})
+    result = check_case(parsed.cases()[0], send, "http://testserver", [PROFILES[p] for p in BROWSERS])
+    assert summaries(result) == [("expose", "JavaScript cannot read response header 'X-Total' (it is not exposed)", ("safari",))]
