@@ -68,12 +68,12 @@ def public_suffix(host: str) -> Optional[PublicSuffix]:
     best: Optional[PublicSuffix] = None
     for start in range(len(labels)):
         candidate = ".".join(labels[start:])
-        wildcard = ".".join(["*"] + labels[start + 1:]) if start + 1 <= len(labels) - 1 else "*"
+        wildcard = ".".join(["*"] + labels[start + 1:])  # "*" for the last label: never listed (implicit rule)
         exact = rules.get(candidate)
         if exact is not None and exact[0]:
             # An exception rule: the suffix is the rule minus its first label.
             return PublicSuffix(".".join(labels[start + 1:]), exact[1], True)
-        match = exact if exact is not None else rules.get(wildcard) if start + 1 < len(labels) else None
+        match = exact if exact is not None else rules.get(wildcard)
         if match is not None and best is None:
             best = PublicSuffix(candidate, match[1], True)
     return best or PublicSuffix(labels[-1], False, False)

@@ -118,3 +118,12 @@ def test_the_cookie_header_joins_the_sent_cookies_in_jar_order():
     assert header == "a=1; c=3"
     assert [r.cookie.name for r in refused] == ["b"]
     assert cookies_for_request((Cookie("b", "2", SameSite.NONE),), "https://app.example.com", API, CHROME)[0] is None
+
+
+@pytest.mark.parametrize("profile", [FIREFOX, SAFARI], ids=lambda p: p.name)
+def test_a_cookie_without_samesite_is_none_where_the_engine_says_so(profile):
+    # unset SameSite is None in Firefox and WebKit: such a cookie goes cross-site wherever third-party
+    # cookies go, and is refused only for the third-party reason
+    sends = dataclasses.replace(profile, third_party_cookies=ThirdPartyCookies.SENT)
+    assert refusal(UNSET, PAGE, API, sends) is None
+    assert "SameSite" not in refusal(UNSET, PAGE, API, profile).why

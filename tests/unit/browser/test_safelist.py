@@ -552,3 +552,10 @@ def test_normalize_method_is_idempotent(method):
     once = normalize_method(method)
     assert normalize_method(once) == once
     assert once == method or once == method.upper()
+
+
+def test_needs_preflight_judges_by_the_standard_not_by_firefox():
+    # the audit asks without engine switches: non-ASCII Accept and a comma in a Content-Type
+    # parameter are safelisted by the standard (Firefox alone refuses them)
+    assert needs_preflight("GET", [("Accept", "text/h\u00e9ml")]) is False
+    assert needs_preflight("POST", [("Content-Type", "text/plain;charset=a,b")]) is False

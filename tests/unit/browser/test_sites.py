@@ -105,3 +105,11 @@ SITS_ON = ("pages there belong to whoever holds that name on the hosting service
 )
 def test_open_registration_says_who_may_own_the_pages(host, any_subdomain, why):
     assert open_registration(host, any_subdomain=any_subdomain) == why
+
+
+def test_a_trailing_dot_and_letter_case_do_not_change_the_suffix():
+    # a fully qualified name ends in '.'; hosts compare in lower case
+    assert public_suffix("someone.github.io.") == PublicSuffix("github.io", private=True, listed=True)
+    assert public_suffix("SHOP.EXAMPLE.TAX") == PublicSuffix("tax", private=False, listed=True)
+    assert registrable_domain("WWW.EXAMPLE.TAX") == "example.tax"
+    assert open_registration("TAX", any_subdomain=True) == "tax is a public suffix: anyone can register a name under it"

@@ -47,3 +47,11 @@ def test_every_profile_runs_only_known_steps():
 def test_console_message_refuses_an_unknown_style():
     with pytest.raises(ValueError):
         console_message("edge", Failure("acao-missing", False, None, 200), None)  # type: ignore[arg-type]
+
+
+def test_a_profile_written_with_plain_step_names_decides_like_one_written_with_members():
+    plain = dataclasses.replace(CHROME, preflight_order=("redirect", "cors", "status", "lists", "method", "headers"))
+    assert all(type(step) is PreflightStep for step in plain.preflight_order)
+    refused = HttpResponse(204, (("Access-Control-Allow-Origin", ORIGIN), ("Access-Control-Allow-Methods", "GET")))
+    assert evaluate_preflight(refused, "PUT", [], False, ORIGIN, plain) == evaluate_preflight(refused, "PUT", [], False, ORIGIN, CHROME)
+    assert evaluate_preflight(refused, "PUT", [], False, ORIGIN, plain).failure.code == "method-not-allowed"
