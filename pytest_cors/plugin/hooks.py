@@ -262,14 +262,19 @@ def _cors_marker_contracts(request: pytest.FixtureRequest) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item):
-    """Judge the ``@pytest.mark.cors`` contracts of a test after its body ran."""
-    result = yield
-    results = item.stash.get(RESULTS_KEY, None)
+    """Judge the ``@pytest.mark.cors`` contracts of a test after its body ran (then let go of their exchanges)."""
+    try:
+        result = yield
+        results = item.stash.get(RESULTS_KEY, None)
+        audits = item.stash.get(AUDIT_KEY, [])
+    finally:
+        if RESULTS_KEY in item.stash:  # the item's record is made from its own copy (plugin/item_records.py)
+            del item.stash[RESULTS_KEY], item.stash[AUDIT_KEY]
     if results:
         run = get_run(item.config)
         warn_case_results(results, str(item.path), (item.location[1] or 0) + 1)  # points at the test
         text = run.failure_text(results)
-        audit_texts = [judge_findings(item.config, item.nodeid, f) for f in item.stash.get(AUDIT_KEY, []) if f]
+        audit_texts = [judge_findings(item.config, item.nodeid, f) for f in audits if f]
         audit_text = "\n\n".join(t for t in audit_texts if t)
         if text:
             raise CorsContractFailure(text + ("\n\n" + audit_text if audit_text else ""))

@@ -38,8 +38,8 @@ POLICY_KEY = pytest.StashKey[bool]()
 DETAILED_SUFFIXES = (".json", ".html", ".htm")
 #: Whether records are built at each teardown (something reads every record), decided once per process.
 EAGER_KEY = pytest.StashKey[bool]()
-#: Otherwise: the items whose record is not built yet, and whether one of them makes the matrix show.
-PENDING_KEY = pytest.StashKey[List[pytest.Item]]()
+#: Otherwise: the records kept aside, and whether one of their items makes the matrix show.
+PENDING_KEY = pytest.StashKey[List[Dict[str, Any]]]()
 NOTABLE_KEY = pytest.StashKey[bool]()
 REPORTS_KEY = pytest.StashKey[bool]()
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
@@ -162,8 +162,8 @@ def make_record(item: pytest.Item) -> Optional[Dict[str, Any]]:
 def records_eager(config: pytest.Config) -> bool:
     """Whether every item's record is read: a report, a lockfile, -v, a step summary, or an xdist controller.
 
-    Otherwise records only matter when an item makes the end-of-run matrix show, so
-    they are built then, all at once (``pending_records``), and a passing run builds none.
+    Otherwise records only matter when an item makes the end-of-run matrix show: they
+    are kept aside (``pending_records``) and a passing run shows none.
     """
     eager = config.stash.get(EAGER_KEY, None)
     if eager is None:
@@ -178,25 +178,38 @@ def records_eager(config: pytest.Config) -> bool:
 
 
 def defer_record(item: pytest.Item) -> None:
-    """Keep the item for ``pending_records``; note whether it makes the matrix show (as ``Endpoint.failing``)."""
+    """Keep the item's record for ``pending_records``; note whether it makes the matrix show (as ``Endpoint.failing``)."""
     config = item.config
-    config.stash.setdefault(PENDING_KEY, []).append(item)
-    if config.stash.get(NOTABLE_KEY, False):
-        return
-    threshold = get_settings(config).audit_severity
-    config.stash[NOTABLE_KEY] = (
-        _outcome(item.stash.get(PHASES_KEY, [])) in ("failed", "error")
-        or any(not result.passed for result in observed(item))
-        or any(at_or_above(f.severity, threshold) for f in config.stash.get(FINDINGS_BY_NODE_KEY, {}).get(item.nodeid, []))
-    )
+    if not config.stash.get(NOTABLE_KEY, False):
+        threshold = get_settings(config).audit_severity
+        config.stash[NOTABLE_KEY] = (
+            _outcome(item.stash.get(PHASES_KEY, [])) in ("failed", "error")
+            or any(not result.passed for result in observed(item))
+            or any(at_or_above(f.severity, threshold) for f in config.stash.get(FINDINGS_BY_NODE_KEY, {}).get(item.nodeid, []))
+        )
+    record = make_record(item)
+    if record is not None:
+        config.stash.setdefault(PENDING_KEY, []).append(record)
 
 
 def pending_records(config: pytest.Config) -> List[Dict[str, Any]]:
-    """The deferred items' records, when one of them makes the matrix show; none for a passing run."""
+    """The kept-aside records, when one of their items makes the matrix show; none for a passing run."""
     if not config.stash.get(NOTABLE_KEY, False):
         return []
-    records = [make_record(item) for item in config.stash.get(PENDING_KEY, [])]
-    return [record for record in records if record is not None]
+    pending: List[Dict[str, Any]] = config.stash.get(PENDING_KEY, [])
+    return list(pending)
+
+
+def release(item: pytest.Item) -> None:
+    """Drop what the item checked once its record exists: the record holds everything read later.
+
+    A checked case keeps every exchange, header and verdict of every browser profile.
+    Kept on each item until the end of the run, they made the interpreter's garbage
+    collector (which traverses every live object) cost more than building the compact
+    record does; a run of 1,000 contracts spent about twice the floor's time in it.
+    """
+    item.stash[OBSERVED_KEY] = []
+    item.stash[PHASES_KEY] = []
 
 
 @pytest.hookimpl(wrapper=True)
@@ -213,12 +226,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
                 report.cors_record = record
         else:
             defer_record(item)
-        inventory = item.config.stash.get(INVENTORY_KEY, {})
-        sent = item.config.stash.setdefault(SENT_KEY, set())
-        path = owner_of(item).split("::", 1)[0]
-        if path not in sent and path in inventory:
-            sent.add(path)
-            report.cors_inventory = {path: inventory[path]}
+        release(item)
+        inventory = item.config.stash.get(INVENTORY_KEY, None)
+        if inventory:
+            sent = item.config.stash.setdefault(SENT_KEY, set())
+            path = owner_of(item).split("::", 1)[0]
+            if path not in sent and path in inventory:
+                sent.add(path)
+                report.cors_inventory = {path: inventory[path]}
     return report
 
 

@@ -93,11 +93,28 @@ def test_a_failing_item_builds_its_report(project, monkeypatch):
     assert len(reports.args) == 1 and curls.args
 
 
-def test_without_a_report_or_lockfile_passing_items_build_no_record(project, monkeypatch):
+def test_items_let_go_of_their_exchanges_once_their_record_exists(project, monkeypatch):
+    """Every item's compact record is made at its teardown; no item keeps its checked cases to the end of the run."""
     records = Calls(monkeypatch, item_records, "make_record")
+    kept = []
+    real_release = item_records.release
+
+    def spy(item):
+        real_release(item)
+        kept.append((item_records.observed(item), item.stash.get(item_records.PHASES_KEY, None)))
+
+    monkeypatch.setattr(item_records, "release", spy)
     project.makefile(".yaml", cors_api=contracts(3))
-    project.runpytest_inprocess(*QUIET).assert_outcomes(passed=result_count(project))
-    assert records.args == []
+    total = result_count(project)
+    project.runpytest_inprocess(*QUIET).assert_outcomes(passed=total)
+    assert len(records.args) == total and len(kept) == total
+    assert all(observed == [] and phases == [] for observed, phases in kept)
+
+
+def test_a_passing_run_shows_no_record(project):
+    project.makefile(".yaml", cors_api=contracts(3))
+    result = project.runpytest_inprocess(*QUIET)
+    assert "CORS matrix" not in result.stdout.str() and "cases on" not in result.stdout.str()
 
 
 def result_count(project: pytest.Pytester) -> int:
@@ -111,7 +128,7 @@ def _matrix(lines: list) -> list:
 
 
 def test_a_failing_item_builds_every_record_and_the_matrix_is_unchanged(project, monkeypatch, tmp_path):
-    """Deferred records are built at the end when one item fails: the matrix and counts match an eager run's."""
+    """Records kept aside are shown when one item fails: the matrix and counts match an eager run's."""
     project.makefile(".yaml", cors_api=contracts(3), cors_bad=contracts(1, origin="https://other.example.com").replace("name: c", "name: b"))
     total = result_count(project)
     records = Calls(monkeypatch, item_records, "make_record")
