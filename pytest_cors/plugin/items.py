@@ -66,12 +66,21 @@ class YamlContractItem(pytest.Function):
         ``users[GET-https://app.example.com]`` parses as name ``users`` with params, while a
         Function without a callspec gets the whole name as its name: the ids never match and
         ``--lf`` would never rerun a failed YAML item. Give the item the parsed form (the string
-        node id is unchanged).
+        node id is unchanged). It is built from the item's name the way ``NodeId.parse`` reads
+        the string (the part before the first ``[`` split at ``::``, the rest without its closing
+        ``]``), without writing the string out and reading it back for every item.
         """
         node_id = getattr(self, "_id", None)
-        parse = getattr(type(node_id), "parse", None)
-        if node_id is not None and callable(parse):
-            self._id = parse(str(node_id))
+        parent_id = getattr(self.parent, "_id", None)
+        if node_id is None or parent_id is None or not callable(getattr(type(node_id), "parse", None)):
+            return
+        name_part, bracket, param_part = self.name.partition("[")
+        if not bracket or not self.name.endswith("]") or getattr(parent_id, "params", None) is not None:
+            self._id = type(node_id).parse(str(node_id))
+            return
+        self._id = type(node_id)(
+            path=parent_id.path, names=(*parent_id.names, *name_part.split("::")), params=param_part[:-1]
+        )
 
     @classmethod
     def in_file(cls, parent: pytest.Collector, *, callobj: Callable[..., Any], **kwargs: Any) -> YamlContractItem:

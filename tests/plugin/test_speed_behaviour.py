@@ -10,6 +10,7 @@ fixture that runs them, and a session-wide ``cors_cookies`` is validated once.
 from __future__ import annotations
 
 import ast
+import gc
 
 import pytest
 
@@ -285,3 +286,41 @@ def test_a_function_scoped_cors_cookies_is_looked_up_for_every_item(project, mon
     result = project.runpytest_inprocess(*QUIET, "--cors-audit", "off", "--cors-app-origin", "https://api.example.com")
     result.assert_outcomes(passed=4)
     assert len(parses.args) == 4
+
+
+def test_yaml_items_structured_ids_are_what_pytest_parses_from_their_node_ids(project):
+    """Built from the item's name, not parsed back from its string: the same value (as --lf reads it)."""
+    project.makefile(
+        ".yaml",
+        cors_ids="contracts:\n  - {name: 'a[b]', path: /a, origins: ['http://[::1]:8080']}\n"
+        "  - {name: 'x::y', path: /b, origins: [https://app.example.com], methods: [GET, PUT]}\n",
+    )
+    items, _ = project.inline_genitems(*QUIET)
+    assert len(items) > 3
+    for item in items:
+        parse = getattr(type(item._id), "parse", None)
+        if parse is None:  # pragma: no cover - pytest < 9.2 has string node ids
+            pytest.skip("this pytest has no structured node ids")
+        assert item._id == parse(item.nodeid) and str(item._id) == item.nodeid
+
+
+def test_cycle_collection_pauses_only_while_a_file_is_parsed(project, monkeypatch):
+    """Paused during parsing, resumed afterwards, also after a file that fails to parse; left off if it was off."""
+    states = []
+    real = yaml_loader.load_document
+
+    def spy(*args, **kwargs):
+        states.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(yaml_loader, "load_document", spy)
+    project.makefile(".yaml", cors_good=contracts(1), cors_bad="contracts: [")
+    assert gc.isenabled()
+    project.runpytest_inprocess(*QUIET, "--co").assert_outcomes(errors=1)
+    assert states == [False, False] and gc.isenabled()
+    gc.disable()
+    try:
+        project.runpytest_inprocess(*QUIET, "--co")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
