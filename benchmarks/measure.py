@@ -21,6 +21,10 @@ from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 
+#: Unset for every measured process: bytecode caches as a user's Python keeps them, no extra pytest options.
+IGNORED_ENVIRONMENT = ("PYTHONDONTWRITEBYTECODE", "PYTEST_ADDOPTS", "PYTEST_XDIST_AUTO_NUM_WORKERS")
+
+
 class BenchmarkError(Exception):
     """A measured run did not do what it was meant to (wrong outcome): its figures would be meaningless."""
 
@@ -45,6 +49,9 @@ class Variant:
     expect: str = ""
     env: Mapping[str, str] = field(default_factory=dict)
     collected: Optional[int] = None
+    #: The warm-up runs the whole variant; False: only collects (for the 10,000-contract runs,
+    #: whose modules the smaller runs before them have already compiled).
+    full_warm_up: bool = True
 
     def check(self, output: str) -> None:
         lines = output.strip().splitlines() or [""]
@@ -71,15 +78,17 @@ class Median:
 def run_pytest(variant: Variant, *, warm_up: bool = False) -> Timing:
     """Run one pytest process to its end; CPU time comes from wait4's rusage (children included).
 
-    ``warm_up`` only collects, unchecked: it writes the .pyc and assertion-rewrite
+    Every run is a user's run: PYTHONDONTWRITEBYTECODE is unset for it (a user's
+    Python writes and reuses .pyc caches; without them every process, and every
+    xdist worker, recompiles the plugin and pytest re-rewrites its modules). The
+    ``warm_up`` run, unchecked and unmeasured, writes the .pyc and assertion-rewrite
     caches a user's second run finds, so no measured run pays for compiling.
     """
     env = {**os.environ, **variant.env}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # users keep .pyc caches; without them every run recompiles
-    env.pop("PYTEST_ADDOPTS", None)
-    env.pop("PYTEST_XDIST_AUTO_NUM_WORKERS", None)
+    for name in IGNORED_ENVIRONMENT:
+        env.pop(name, None)
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *variant.args]
-    if warm_up:
+    if warm_up and not variant.full_warm_up:
         command += ["--collect-only", "-qq"]
     with tempfile.TemporaryFile() as output:
         start = time.perf_counter()
