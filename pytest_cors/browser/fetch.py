@@ -70,6 +70,8 @@ class BrowserVerdict:
     preflight_sent: bool
     warnings: Tuple[str, ...] = ()
     warning_messages: Tuple[str, ...] = ()
+    #: How long the engine caches the preflight that let the request go; ``None`` without one (a
+    #: failed preflight is not cached: the page's next fetch() sends it again).
     preflight_cache_seconds: Optional[int] = None
     final_url: str = ""
     actual_withheld: bool = False
@@ -337,14 +339,14 @@ def _preflight(
     log.exchanges.append(Exchange("preflight", preflight, response))
     log.preflight_sent = True
     result = rules.evaluate_preflight(response, hop.method, unsafe, log.fetch.credentials, preflight_origin, profile)
-    log.cache_seconds = result.cache_seconds
-    if result.failure is not None:
+    if result.failure is not None:  # a failed preflight makes no cache entry (Fetch, CORS-preflight fetch)
         refused = result.failure
         if refused.code == rules.HEADER_NOT_ALLOWED:
             # Engines name the header as the page spelled it, not lowercased.
             spelled = next((n for n, _ in hop.headers if n.lower() == refused.detail), refused.detail)
             refused = dataclasses.replace(refused, detail=spelled)
         return log.blocked(refused, hop.url, sent_origin=preflight_origin)
+    log.cache_seconds = result.cache_seconds
     log.add_warnings(tuple(result.warnings), hop.url)
     return None
 

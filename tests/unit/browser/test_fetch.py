@@ -702,6 +702,18 @@ def test_preflight_cache_seconds_per_engine():
         assert verdict.preflight_cache_seconds == caps[profile.name]
 
 
+def test_a_failed_preflight_is_not_cached_whatever_its_max_age():
+    # Fetch: only a successful CORS-preflight fetch creates preflight cache entries.
+    resp = HttpResponse(
+        204,
+        (("Access-Control-Allow-Origin", PAGE), ("Access-Control-Allow-Methods", "GET"), ("Access-Control-Max-Age", "600")),
+    )
+    for profile in ALL:
+        verdict, _ = run(profile, {("OPTIONS", f"{API}/data"): resp, ("PUT", f"{API}/data"): ok()}, method="PUT")
+        assert not verdict.allowed and verdict.preflight_sent
+        assert verdict.preflight_cache_seconds is None, profile.name
+
+
 # --- a Location that does not parse -----------------------------------------------------------
 
 
