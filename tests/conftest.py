@@ -17,6 +17,9 @@ pytest-flask's names (``live_server``, ``client``, ``app``, ``settings``), becau
 autouse helpers act on any test that requests one of those names.
 """
 
+import os
+import sys
+
 import pytest
 import requests  # noqa: F401
 import werkzeug.test  # noqa: F401
@@ -45,3 +48,21 @@ settings.load_profile("ci")
 def django_test_environment():
     """Overrides pytest-django's fixture of this name for this suite only (see the module docstring)."""
     yield
+
+
+def pytest_sessionstart(session):
+    """Under mutation testing, each mutant's run starts with the package's memo caches empty.
+
+    mutmut runs the tests once to map them to functions, then forks one child per mutant: the
+    children inherit every ``functools.lru_cache`` filled by that first run, so a mutant inside a
+    memoised function (``origins._parse_origin_text``, ``origin_of_url``) never ran for the inputs
+    the tests use, and survived whatever the tests asserted.
+    """
+    if not os.environ.get("MUTANT_UNDER_TEST"):
+        return
+    for name, module in list(sys.modules.items()):
+        if name == "pytest_cors" or name.startswith("pytest_cors."):
+            for value in list(vars(module).values()):
+                clear = getattr(value, "cache_clear", None)
+                if callable(clear):
+                    clear()

@@ -172,8 +172,8 @@ def is_valid_http_url(url: str) -> bool:
     host, port_text = _split_host_port(parts.netloc.rsplit("@", 1)[-1])
     if not host:
         return False
-    if host.startswith("["):
-        if not host.endswith("]") or _canonical_ipv6(host[1:-1]) is None:
+    if host.startswith("["):  # urlsplit refused an unclosed "[": the host ends at its "]"
+        if _canonical_ipv6(host[1:-1]) is None:
             return False
     elif _URL_HOST_FORBIDDEN.search(host):
         return False
