@@ -70,7 +70,8 @@ def read_request(conn: socket.socket) -> Optional[Request]:
         if not chunk:
             break
         rest += chunk
-    return Request(method, path, headers, data)
+    # raw: the head and the whole body, however the client split them into TCP segments
+    return Request(method, path, headers, head + b"\r\n\r\n" + rest)
 
 
 class FaultServer:
