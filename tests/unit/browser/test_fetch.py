@@ -9,43 +9,17 @@ sections 2, 3, 5, 6 and 10; browser-cors-messages.md for the message texts.
 
 from __future__ import annotations
 
-from typing import Dict, List, Tuple
-
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from pytest_cors.browser import rules as v
-from pytest_cors.browser.exchange import FetchRequest, HttpRequest, HttpResponse
+from pytest_cors.browser.exchange import FetchRequest, HttpResponse
 from pytest_cors.browser.fetch import simulate_fetch
 from pytest_cors.browser.profiles import CHROME, FIREFOX, SAFARI, SPEC
 
-PAGE = "https://app.example"
-API = "https://api.example"
-API2 = "https://api2.example"
-ALL = [CHROME, FIREFOX, SAFARI, SPEC]
+from .fetch_server import ALL, API, API2, PAGE, Server, ids
+
 BROWSERS = [CHROME, FIREFOX, SAFARI]
-
-
-def ids(profile):
-    return profile.name
-
-
-class Server:
-    """Canned responses keyed by (method, url); ``*`` matches any method. Unknown: 404."""
-
-    def __init__(self, routes: Dict[Tuple[str, str], HttpResponse]):
-        self.routes = routes
-        self.requests: List[HttpRequest] = []
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        self.requests.append(request)
-        for key in ((request.method, request.url), ("*", request.url)):
-            if key in self.routes:
-                return self.routes[key]
-        return HttpResponse(404)
-
-    def wire(self):
-        return [(r.method, r.url, r.header("Origin")) for r in self.requests]
 
 
 def ok(*headers, status=200, origin=PAGE):

@@ -10,36 +10,16 @@ request-header" (names starting with ``proxy-`` or ``sec-`` too) and "CORS-prefl
 from __future__ import annotations
 
 import dataclasses
-from typing import Dict, List, Tuple
 
 import pytest
 
 from pytest_cors.browser import rules as v
 from pytest_cors.browser.cookies import Cookie, SameSite
-from pytest_cors.browser.exchange import FetchRequest, HttpRequest, HttpResponse
+from pytest_cors.browser.exchange import FetchRequest, HttpResponse
 from pytest_cors.browser.fetch import simulate_fetch
 from pytest_cors.browser.profiles import CHROME, FIREFOX, SAFARI, SPEC
 
-PAGE = "https://app.example"
-API = "https://api.example"
-API2 = "https://api2.example"
-ALL = [CHROME, FIREFOX, SAFARI, SPEC]
-
-
-def ids(profile):
-    return profile.name
-
-
-class Server:
-    """Canned responses keyed by (method, url); records every request. Unknown: 404."""
-
-    def __init__(self, routes: Dict[Tuple[str, str], HttpResponse]):
-        self.routes = routes
-        self.requests: List[HttpRequest] = []
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        self.requests.append(request)
-        return self.routes.get((request.method, request.url), HttpResponse(404))
+from .fetch_server import ALL, API, API2, PAGE, Server, ids
 
 
 def ok(origin=PAGE, *headers):
