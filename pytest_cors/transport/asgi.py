@@ -74,25 +74,28 @@ def _header_bytes(text: str) -> bytes:
 class _Exchange:
     """One request/response: the ``receive``/``send`` pair given to the app, and what it sent."""
 
-    def __init__(self, body: Optional[bytes]) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, body: Optional[bytes]) -> None:
         self.body = body or b""
         self.body_sent = False
         self.status: Optional[int] = None
         self.headers: Tuple[Tuple[str, str], ...] = ()
         self.read = 0
-        #: Resolved when the response is complete (or the app returned): what the caller waits for.
-        self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        #: Resolved (with this exchange) when the response is complete or the app returned: what the
+        #: caller waits for. Cancelled at the deadline, which cancels the app too.
+        self.done: asyncio.Future[_Exchange] = loop.create_future()
         #: The first break of the event order, kept even if the app catches the error and answers.
         self.violation: Optional[AppProtocolError] = None
         #: True when the body passed the read limit: the rest is dropped, as by a client that hung up.
         self.abandoned = False
         #: True once the last body event arrived (or the read limit was passed).
         self.complete = False
+        #: The app's call for this request (it may go on after the response, as under a server).
+        self.app_task: Optional[asyncio.Future[Any]] = None
 
     def finish(self, _: Any = None) -> None:
         """The response is complete, or the app returned: release the caller."""
         if not self.done.done():
-            self.done.set_result(None)
+            self.done.set_result(self)
 
     async def receive(self) -> Dict[str, Any]:
         if not self.body_sent:
@@ -178,7 +181,7 @@ class AsgiTransport:
                                  "fix the app's startup (lifespan); no request is sent to an app that did not start")
         scope = build_scope(request, self.lifespan.app_state)
         try:
-            exchange = self.loop.run(lambda: self._call(scope, request.body), self.timeout)
+            exchange = self._outcome(self.loop.run_until(lambda loop: self._start(loop, scope, request.body), self.timeout))
         except LoopTimeout:
             raise TransportError(
                 "app-timeout", request.url,
@@ -194,20 +197,24 @@ class AsgiTransport:
         assert exchange.status is not None
         return HttpResponse(exchange.status, exchange.headers, _reason(exchange.status))
 
-    async def _call(self, scope: Dict[str, Any], body: Optional[bytes]) -> _Exchange:
-        exchange = _Exchange(body)  # created on the loop: its future belongs to it
-        app_task = asyncio.ensure_future(self._asgi3(scope, exchange.receive, exchange.send))
+    def _start(self, loop: asyncio.AbstractEventLoop, scope: Dict[str, Any], body: Optional[bytes]) -> asyncio.Future[_Exchange]:
+        """Start the app's task for one request; the future it returns resolves when the response is complete."""
+        exchange = _Exchange(loop, body)
+        app_task = asyncio.ensure_future(self._asgi3(scope, exchange.receive, exchange.send), loop=loop)
+        exchange.app_task = app_task
         app_task.add_done_callback(exchange.finish)
         app_task.add_done_callback(_consume_outcome)
-        try:
-            await exchange.done
-        except asyncio.CancelledError:
-            app_task.cancel()  # the deadline passed: stop the app too
-            raise
+        exchange.done.add_done_callback(lambda done: app_task.cancel() if done.cancelled() else None)  # the deadline
+        return exchange.done
+
+    @staticmethod
+    def _outcome(exchange: _Exchange) -> _Exchange:
+        """The exchange of a complete response; the app's error or broken event order otherwise."""
         if exchange.violation is not None:
             raise exchange.violation  # with the frames where the app sent the wrong event
         if not exchange.complete:  # the app ended first
-            error = None if app_task.cancelled() else app_task.exception()
+            app_task = exchange.app_task
+            error = None if app_task is None or app_task.cancelled() else app_task.exception()
             if error is not None:
                 raise error
             if exchange.status is None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from typing import Any, Callable, Coroutine, List, Optional, TypeVar
+from typing import Any, Awaitable, Callable, Coroutine, List, Optional, TypeVar
 
 T = TypeVar("T")
 
@@ -53,31 +53,35 @@ class AsgiLoop:
 
     def run(self, make: Callable[[], Coroutine[Any, Any, T]], timeout: float) -> T:
         """Run ``make()`` on the loop until it finishes, cancelled after ``timeout`` seconds."""
+        return self.run_until(lambda loop: loop.create_task(make()), timeout)
+
+    def run_until(self, start: Callable[[asyncio.AbstractEventLoop], asyncio.Future[T]], timeout: float) -> T:
+        """Run the loop until the future ``start(loop)`` returns is resolved; cancel it after ``timeout`` seconds.
+
+        A request waits on a plain future its response resolves, not on a task wrapping the app's
+        task: two turns of the loop per request instead of six, which is most of what an ASGI check
+        costs over a WSGI one.
+        """
         with self._lock:  # one request at a time, as the loop can only run once
             loop = self._the_loop()
+            future = start(loop)
             timed_out: List[bool] = []
 
-            async def bounded() -> T:
-                task = asyncio.ensure_future(make())
+            def expire() -> None:
+                timed_out.append(True)
+                future.cancel()
 
-                def expire() -> None:
-                    timed_out.append(True)
-                    task.cancel()
-
-                handle = loop.call_later(timeout, expire)
-                try:
-                    return await task
-                finally:
-                    handle.cancel()
-
+            handle = loop.call_later(timeout, expire)
             try:
                 if not _caller_in_a_running_loop():
-                    return loop.run_until_complete(bounded())
-                return _in_helper_thread(loop, bounded)
+                    return loop.run_until_complete(future)
+                return _in_helper_thread(loop, lambda: future)
             except asyncio.CancelledError:
                 if timed_out:
                     raise LoopTimeout(f"no answer within {timeout:g} s") from None
                 raise
+            finally:
+                handle.cancel()
 
     def close(self) -> None:
         """Cancel the tasks still waiting (lifespans already shut down), close the loop."""
@@ -103,8 +107,8 @@ class AsgiLoop:
             loop.close()
 
 
-def _in_helper_thread(loop: asyncio.AbstractEventLoop, make: Callable[[], Coroutine[Any, Any, T]]) -> T:
-    """Run the loop in a new thread until ``make()`` finishes; re-raise its exception here."""
+def _in_helper_thread(loop: asyncio.AbstractEventLoop, make: Callable[[], Awaitable[T]]) -> T:
+    """Run the loop in a new thread until ``make()`` is resolved; re-raise its exception here."""
     outcome: List[Any] = []
 
     def target() -> None:
