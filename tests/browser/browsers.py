@@ -198,6 +198,27 @@ def command_for(browser: str, url: str, profile: str) -> tuple[List[str], Dict[s
     return cmd, env
 
 
+def tied_to_this_process(cmd: List[str]) -> List[str]:
+    """``cmd`` started so that the kernel kills it (SIGKILL) when the process that starts it dies.
+
+    The harness's clean-up (:func:`_kill_group`) runs on every normal exit and timeout, but not
+    when the test run itself is killed with SIGKILL (a CI job cancelled, an OOM kill): the browser
+    would then run on, orphaned. util-linux's ``setpriv --pdeathsig`` sets the parent-death signal
+    and then execs the browser (same pid, so the process group is still the browser's); doing it
+    in a ``preexec_fn`` instead is unsafe in a process with threads, as the harness's servers are.
+    The browser's own helper processes end when their parent's IPC channel closes.
+    """
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return list(cmd)
+    return [setpriv, "--pdeathsig", "KILL", "--", *cmd]
+
+
+def start_browser(cmd: List[str], **popen: object) -> subprocess.Popen:
+    """Start ``cmd`` in a session of its own (see :func:`_kill_group`), tied to this process."""
+    return subprocess.Popen(tied_to_this_process(cmd), start_new_session=True, **popen)  # type: ignore[call-overload]
+
+
 def _kill_group(proc: subprocess.Popen) -> None:
     """Stop the browser and every process it started (its session's process group).
 
@@ -285,8 +306,7 @@ def run_browser(browser: str, page_url: str, page_run: PageRun, ctx, *, timeout:
         t0 = time.monotonic()
         with open(out_path, "wb") as out, open(err_path, "wb") as err:
             try:
-                proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env,
-                                        cwd=profile, start_new_session=True)
+                proc = start_browser(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env, cwd=profile)
             except OSError as exc:
                 raise BrowserUnavailable(f"{browser}: could not execute {cmd[0]}: {exc}") from exc
             problem = None

@@ -37,7 +37,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Dict, List, Optional, Tuple
 from urllib.parse import parse_qs, quote, urlsplit
 
-from .browsers import BrowserUnavailable, _kill_group, command_for, wait_for_apt
+from .browsers import BrowserUnavailable, _kill_group, command_for, start_browser, wait_for_apt
 
 #: attribute set -> Set-Cookie attributes
 COOKIE_KINDS: Dict[str, str] = {
@@ -310,8 +310,8 @@ const FETCHES = __FETCHES__, NEXT = __NEXT__, RUN = __RUN__;
                 self._firefox_overrides(profile)
             with open(os.path.join(profile, "out.log"), "wb") as out:
                 try:
-                    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                            env=env, cwd=profile, start_new_session=True)
+                    proc = start_browser(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                         env=env, cwd=profile)
                 except OSError as exc:
                     raise BrowserUnavailable(f"{browser}: could not execute {cmd[0]}: {exc}") from exc
                 problem = None

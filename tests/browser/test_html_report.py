@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .browsers import _CHROME_CONSOLE, BrowserUnavailable, _kill_group, command_for
+from .browsers import _CHROME_CONSOLE, BrowserUnavailable, _kill_group, command_for, start_browser
 
 pytestmark = pytest.mark.browser
 
@@ -32,8 +32,8 @@ def dump_dom(page: Path):
             pytest.skip(str(exc))
         cmd.insert(-1, "--dump-dom")
         try:
-            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=profile,
-                                    stdin=subprocess.DEVNULL, start_new_session=True)
+            proc = start_browser(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=profile,
+                                 stdin=subprocess.DEVNULL)
         except OSError as exc:
             pytest.skip(f"chromium could not be started: {exc}")
         try:
