@@ -31,6 +31,17 @@ import sys
 from pathlib import Path
 from typing import Dict, List, Tuple
 
+#: The live transport's direct tests: real servers on 127.0.0.1 (tests/reliability/servers.py), no pytester runs.
+LIVE_TESTS = [
+    "tests/reliability/test_live_transport.py", "tests/reliability/test_live_responses.py",
+    "tests/reliability/test_retries_by_method.py::test_each_idempotent_method_is_sent_again_after_a_connection_reset",
+    "tests/reliability/test_retries_by_method.py::test_a_non_idempotent_method_is_sent_once_and_its_reset_reported",
+    "tests/reliability/test_network_faults.py::test_a_real_resolver_failure_is_classified_as_dns",
+    "tests/reliability/test_network_faults.py::test_a_hung_resolver_is_bounded_by_the_timeout",
+    "tests/reliability/test_network_faults.py::test_plain_http_to_a_tls_port_is_a_named_fault",
+    "tests/reliability/test_network_faults.py::test_non_idempotent_requests_are_never_retried",
+    "tests/reliability/test_network_faults.py::test_backoff_is_capped",
+]
 #: package -> (modules to mutate, tests that exercise them)
 PACKAGES: Dict[str, Tuple[List[str], List[str]]] = {
     "browser": (["pytest_cors/browser/*"], ["tests/unit/browser"]),
@@ -54,14 +65,7 @@ PACKAGES: Dict[str, Tuple[List[str], List[str]]] = {
         # The transports' own tests: real apps in-process, real servers on 127.0.0.1, called directly.
         # The plugin-level (pytester) runs in tests/live and tests/reliability go through the same code
         # at 10-25 s a mutant; what they check of the transport is checked here directly.
-        ["tests/unit/transport", "tests/reliability/test_live_transport.py", "tests/reliability/test_live_responses.py",
-         "tests/reliability/test_retries_by_method.py::test_each_idempotent_method_is_sent_again_after_a_connection_reset",
-         "tests/reliability/test_retries_by_method.py::test_a_non_idempotent_method_is_sent_once_and_its_reset_reported",
-         "tests/reliability/test_network_faults.py::test_a_real_resolver_failure_is_classified_as_dns",
-         "tests/reliability/test_network_faults.py::test_a_hung_resolver_is_bounded_by_the_timeout",
-         "tests/reliability/test_network_faults.py::test_plain_http_to_a_tls_port_is_a_named_fault",
-         "tests/reliability/test_network_faults.py::test_non_idempotent_requests_are_never_retried",
-         "tests/reliability/test_network_faults.py::test_backoff_is_capped"],
+        ["tests/unit/transport", *LIVE_TESTS],
     ),
     "plugin": (["pytest_cors/plugin/*"], ["tests/unit/plugin", "tests/plugin/test_options.py"]),
     "audit": (
@@ -90,6 +94,8 @@ MODULES: Dict[str, List[str]] = {
     ],
     # the case tests judge through check_case directly (milliseconds); the report tests reach it too, slower
     "pytest_cors/check/case.py": ["tests/unit/check"],
+    # the live transport is reached by its direct live tests only (tests/unit/transport runs in-process apps)
+    "pytest_cors/transport/live.py": LIVE_TESTS,
 }
 #: Ahead of every selection: no browsers, no cache, a per-test timeout so a mutant that loops is killed.
 COMMON = ["-m", "not browser", "-p", "no:cacheprovider", "-p", "no:django", "-p", "no:flask", "--timeout=60"]

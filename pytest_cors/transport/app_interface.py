@@ -85,9 +85,8 @@ def describe_app(app: Any, name: Optional[str] = None) -> str:
     """How reports name the app: the ``module:attr`` the user gave, else where the object comes from."""
     if name:
         return name
-    qualname = getattr(app, "__qualname__", None)
-    module = getattr(app, "__module__", None)
-    if qualname and module and (inspect.isfunction(app) or inspect.isclass(app)):
-        return f"{module}.{qualname}"
+    if inspect.isfunction(app) or inspect.ismethod(app) or inspect.isclass(app):
+        module = app.__module__  # a bound method's are its function's: module.Class.method
+        return f"{module}.{app.__qualname__}" if module else app.__qualname__
     kind = type(app)
     return f"{kind.__module__}.{kind.__qualname__} instance"

@@ -285,7 +285,11 @@ class LiveTransport:
 
     def _resolve(self, url: str) -> None:
         """Resolve the host once per run, bounded by the timeout (getaddrinfo itself has none)."""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            port = parts.port or default_port(parts.scheme)
+        except ValueError:  # "http://[::1/x", a port out of range: requests names what is wrong (invalid-url)
+            return
         host = parts.hostname or ""
         if not host or is_ip_address(host) or host == "localhost":
             return
@@ -303,7 +307,7 @@ class LiveTransport:
 
         def lookup() -> None:
             try:
-                socket.getaddrinfo(host, parts.port or default_port(parts.scheme), type=socket.SOCK_STREAM)
+                socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
             except BaseException as exc:  # noqa: BLE001 - reported below
                 outcome.append(exc)
 
@@ -330,10 +334,10 @@ class LiveTransport:
                 )
             )
             prepared.method = request.method  # requests uppercases; browsers send `patch` as written
-            if request.body is None and request.method not in ("POST", "PUT"):
+            if request.body is None:
                 # requests adds Content-Length: 0 to every body-less request but GET and HEAD; Fetch sends
-                # it for POST and PUT only, so a preflight goes out exactly as a browser sends it.
-                # (urllib3 itself still adds it to a body-less PATCH.)
+                # it for POST and PUT only, so a preflight goes out exactly as a browser sends it. urllib3
+                # puts it back for a body-less POST and PUT (and, unlike Fetch, PATCH).
                 prepared.headers.pop("Content-Length", None)
             response = self.session.send(
                 prepared,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import socket
+import ssl
 import time
 
 import pytest
@@ -196,7 +197,27 @@ def test_the_innermost_http_error_is_the_one_named():
 
 def test_a_protocol_error_without_an_http_error_inside_is_named_by_its_text():
     fault = classify_fault(urllib3.exceptions.ProtocolError("Response ended prematurely"), URL, 1)
-    assert (fault.kind, fault.cause) == ("malformed-http", "the server's answer is not valid HTTP: Response ended prematurely")
+    assert (fault.kind, fault.url, fault.cause, fault.hint) == (
+        "malformed-http", URL, "the server's answer is not valid HTTP: Response ended prematurely", None
+    )
+
+
+@pytest.mark.parametrize(
+    "exc, detail",
+    [
+        (ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number"), "[SSL: WRONG_VERSION_NUMBER] wrong version number"),
+        (requests.exceptions.SSLError("certificate verify failed"), "certificate verify failed"),
+        (requests.exceptions.SSLError(ssl.SSLCertVerificationError(1, "self-signed certificate")), "self-signed certificate"),
+    ],
+    ids=["raw-ssl-error", "requests-ssl-error-alone", "requests-ssl-error-around-one"],
+)
+def test_a_tls_fault_says_how_to_fix_it(exc, detail):
+    fault = classify_fault(exc, URL, 1)
+    assert (fault.kind, fault.url, fault.cause) == ("tls-error", URL, f"TLS handshake failed: {detail}")
+    assert fault.hint == (
+        "pass --cors-ca-bundle PATH to trust a private CA, or --cors-insecure to skip "
+        "certificate verification for a test server"
+    )
 
 
 @pytest.mark.parametrize(

@@ -85,7 +85,10 @@ def test_a_preflight_goes_on_the_wire_exactly_as_a_browser_sends_it(fault_server
     assert response.header("access-control-allow-methods") == "PUT"
 
 
-@pytest.mark.parametrize("method, length", [("DELETE", None), ("GET", None), ("HEAD", None), ("POST", "0"), ("PUT", "0")])
+@pytest.mark.parametrize(
+    "method, length",
+    [("DELETE", None), ("GET", None), ("HEAD", None), ("OPTIONS", None), ("POST", "0"), ("PUT", "0"), ("post", "0")],
+)
 def test_a_request_without_a_body_has_a_content_length_only_where_fetch_sends_one(fault_server, method, length):
     """Fetch: a null body gets ``Content-Length: 0`` for POST and PUT, no Content-Length for the others."""
     server = fault_server(cors_reply())
@@ -326,3 +329,18 @@ def test_addresses_and_localhost_are_never_looked_up(fault_server, resolver, hos
     transport = LiveTransport(url)
     assert send(transport, url + "/api").status == 200
     assert resolver == [] and transport.faults.resolved == {}
+
+
+@pytest.mark.parametrize(
+    "url, cause",
+    [
+        ("http://[::1/x", "Failed to parse: '[::1' is not a valid host or port"),  # urlsplit itself refuses it
+        ("http://staging.example.test:99999/x", "Failed to parse: http://staging.example.test:99999/x"),
+        ("http:///x", "Invalid URL 'http:///x': No host supplied"),
+    ],
+)
+def test_a_malformed_url_is_an_invalid_url_fault_not_retried(resolver, transport_pauses, url, cause):
+    transport = LiveTransport("http://127.0.0.1", retries=2)
+    error = fault(transport, url)
+    assert (error.kind, error.url, error.cause) == ("invalid-url", url, cause)
+    assert transport_pauses == [] and resolver == [] and transport.faults.resolved == {}

@@ -7,7 +7,7 @@ import pytest
 from pytest_cors.browser.exchange import HttpRequest
 from pytest_cors.errors import CorsConfigurationError
 from pytest_cors.transport import TransportError
-from pytest_cors.transport.app_interface import AppInterface, choose_interface, detect_interface
+from pytest_cors.transport.app_interface import AppInterface, choose_interface, describe_app, detect_interface
 from pytest_cors.transport.asgi import AsgiTransport
 from pytest_cors.transport.asgi_loop import AsgiLoop
 from pytest_cors.transport.in_process import app_transport
@@ -108,3 +108,61 @@ def test_app_transport_picks_the_transport():
         assert isinstance(app_transport(asgi_apps.wsgi_app, "http://testserver", loop=loop, timeout=1), WsgiTransport)
     finally:
         loop.close()
+
+
+class WsgiClassApp:
+    """A WSGI app that is a class (PEP 3333): calling it starts the response, the instance is the body."""
+
+    def __init__(self, environ, start_response):
+        start_response("200 OK", [("X-Class", environ["PATH_INFO"])])
+
+    def __iter__(self):
+        yield b"from a class"
+
+
+class Service:
+    """An object whose bound async method is the ASGI app."""
+
+    async def handle(self, scope, receive, send):
+        await asgi_apps.echo_scope(scope, receive, send)
+
+
+def test_a_wsgi_app_that_is_a_class_is_served_as_wsgi():
+    assert detect_interface(WsgiClassApp) is AppInterface.WSGI
+    loop = AsgiLoop()
+    try:
+        transport = app_transport(WsgiClassApp, "http://testserver", loop=loop, timeout=1)
+        assert isinstance(transport, WsgiTransport)
+        assert transport.send(HttpRequest("GET", "http://testserver/api")).header("X-Class") == "/api"
+    finally:
+        loop.close()
+
+
+@pytest.mark.parametrize(
+    "make, expected",
+    [
+        (lambda: asgi_apps.echo_scope, f"{asgi_apps.__name__}.echo_scope"),
+        (lambda: asgi_apps.Asgi2App, f"{asgi_apps.__name__}.Asgi2App"),
+        (lambda: asgi_apps.Counting(), f"{asgi_apps.__name__}.Counting instance"),
+        (lambda: Service().handle, f"{__name__}.Service.handle"),
+    ],
+    ids=["async-function", "asgi2-class", "asgi3-object", "bound-method"],
+)
+def test_an_asgi_app_is_named_by_where_it_comes_from(make, expected):
+    app = make()
+    assert describe_app(app) == expected
+    assert describe_app(app, "app.main:app") == "app.main:app"
+    assert AsgiTransport(app, loop=AsgiLoop()).describe() == f"ASGI app {expected} served as http://testserver"
+    with pytest.raises(CorsConfigurationError) as error:
+        choose_interface(app, "wsgi", "--cors-app-interface")
+    assert str(error.value) == (
+        f"--cors-app-interface: wsgi was forced, but {expected} is an ASGI app (its call is async def); "
+        "use --cors-app-interface asgi, or auto to detect it"
+    )
+
+
+def test_a_function_without_a_module_is_named_by_its_name():
+    namespace: dict = {}
+    exec("async def app(scope, receive, send):\n    pass\n", namespace)  # no __name__ in its globals
+    assert namespace["app"].__module__ is None
+    assert describe_app(namespace["app"]) == "app"

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextlib
+import gc
 import inspect
+import logging
+import time
 
 import pytest
 
@@ -69,6 +74,68 @@ def test_closing_the_loop_from_an_async_test_cancels_what_is_left():
 
     asyncio.run(async_test())
     assert inner is not None and inner.is_closed()
+
+
+def test_closing_the_loop_cancels_the_tasks_an_app_left_and_lets_them_finish():
+    shared = AsgiLoop()
+    seen = []
+
+    async def background():
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            await asyncio.sleep(0)  # its clean-up may await, within close()'s bound
+            seen.append("cancelled")
+            raise
+
+    async def request():
+        asyncio.ensure_future(background())  # the app's work after its answer (still pending at the end)
+        await asyncio.sleep(0)
+        return "answered"
+
+    assert shared.run(request, 1.0) == "answered"
+    with _asyncio_records() as records:
+        shared.close()
+        gc.collect()
+    assert seen == ["cancelled"]
+    assert records == []  # not "Task was destroyed but it is pending!"
+
+
+def test_a_task_that_ignores_its_cancellation_holds_up_closing_for_one_second_only():
+    shared = AsgiLoop()
+
+    async def stubborn():
+        while True:
+            try:
+                await asyncio.sleep(3600)
+            except asyncio.CancelledError:
+                continue
+
+    async def request():
+        asyncio.ensure_future(stubborn())
+        await asyncio.sleep(0)
+
+    shared.run(request, 1.0)
+    started = time.monotonic()
+    with _asyncio_records() as records:
+        shared.close()
+        waited = time.monotonic() - started
+        gc.collect()  # the abandoned task is destroyed here, and asyncio says so
+    assert 1.0 <= waited < 1.9
+    assert [r.getMessage().splitlines()[0] for r in records] == ["Task was destroyed but it is pending!"]
+
+
+@contextlib.contextmanager
+def _asyncio_records():
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("asyncio")
+    logger.addHandler(handler)
+    try:
+        yield records
+    finally:
+        logger.removeHandler(handler)
 
 
 # --- the app's frames ---------------------------------------------------------------------------
@@ -140,3 +207,29 @@ def test_only_the_innermost_frames_are_shown(frames):
         "  of 1 in MAX",
     ]
     assert f"line {_line_of(descend, 'raise ValueError')}, in descend" in shown[-1]  # the innermost frame is kept
+
+
+def test_an_error_without_app_frames_has_no_traceback():
+    assert app_traceback(RuntimeError("never raised")) == ""
+    try:
+        concurrent.futures.Future().result(timeout=0)  # raised inside concurrent.futures only
+    except concurrent.futures.TimeoutError as exc:
+        exc.__traceback__ = exc.__traceback__.tb_next  # drop this function's frame
+        assert app_traceback(exc) == ""
+
+
+def _fail(error_X):
+    raise error_X
+
+
+def test_a_source_line_is_shown_whole_without_a_caret_line():
+    try:
+        _fail(KeyError("DATABASE_URL"))
+    except KeyError as exc:
+        lines = app_traceback(exc).splitlines()
+    # the whole line is the failing statement: Python shows no caret line under it
+    assert lines[-3:] == [
+        f'  File "{__file__}", line {_line_of(_fail, "raise error_X")}, in _fail',
+        "    raise error_X",
+        "KeyError: 'DATABASE_URL'",
+    ]
