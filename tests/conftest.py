@@ -56,7 +56,8 @@ def pytest_sessionstart(session):
     mutmut runs the tests once to map them to functions, then forks one child per mutant: the
     children inherit every ``functools.lru_cache`` filled by that first run, so a mutant inside a
     memoised function (``origins._parse_origin_text``, ``origin_of_url``) never ran for the inputs
-    the tests use, and survived whatever the tests asserted.
+    the tests use, and survived whatever the tests asserted. The same holds for the id-keyed memo
+    of ``browser.equivalence`` (``_DIFFERENCES``), emptied here too.
     """
     if not os.environ.get("MUTANT_UNDER_TEST"):
         return
@@ -66,3 +67,6 @@ def pytest_sessionstart(session):
                 clear = getattr(value, "cache_clear", None)
                 if callable(clear):
                     clear()
+    equivalence = sys.modules.get("pytest_cors.browser.equivalence")
+    if equivalence is not None:
+        equivalence._DIFFERENCES.clear()

@@ -37,13 +37,14 @@ COOKIE_FIELDS = frozenset(
 )
 _FIELDS = tuple(field.name for field in dataclasses.fields(BrowserProfile))
 #: (a, b) by identity -> the fields in which they differ that may decide, with both values (a few profile pairs per run).
+#: Each entry holds ``a`` and ``b`` too: it keeps them alive, so no other profile can take their ids while it exists.
 _DIFFERENCES: Dict[Tuple[int, int], Tuple[BrowserProfile, BrowserProfile, Tuple[Tuple[str, Any, Any], ...]]] = {}
 
 
 def differences(a: BrowserProfile, b: BrowserProfile) -> Tuple[Tuple[str, Any, Any], ...]:
     """The fields in which ``a`` and ``b`` differ, except those that never decide: (name, a's value, b's value)."""
     kept = _DIFFERENCES.get((id(a), id(b)))
-    if kept is not None and kept[0] is a and kept[1] is b:
+    if kept is not None:
         return kept[2]
     found = tuple(
         (name, getattr(a, name), getattr(b, name))

@@ -83,11 +83,11 @@ class Failure:
 
 @dataclass(frozen=True)
 class PreflightResult:
-    """What a preflight decided: a failure or none, warnings printed, and how long it is cached."""
+    """What a preflight decided: a failure or none, warnings printed, and how long it is cached (``None``: failed)."""
 
     failure: Optional[Failure]
     warnings: Tuple[str, ...] = ()
-    cache_seconds: int = 5
+    cache_seconds: Optional[int] = None
 
 
 # --- the CORS check -------------------------------------------------------------------------
@@ -272,12 +272,12 @@ def evaluate_preflight(
     the *actual* request's credentials mode (the preflight itself has none).
     """
     warnings: List[str] = []
-    cache = max_age_seconds(cors_headers(response).max_age_lines, profile)
     asked = (method, unsafe_headers, credentials, origin)
     for step in profile.preflight_order:
         failure = _step_failure(step, response, asked, profile, warnings)
         if failure is not None:
-            return PreflightResult(failure, (), cache)
+            return PreflightResult(failure)  # a failed preflight makes no cache entry (Fetch, CORS-preflight fetch)
+    cache = max_age_seconds(cors_headers(response).max_age_lines, profile)
     return PreflightResult(None, tuple(dict.fromkeys(warnings)), cache)
 
 

@@ -380,6 +380,7 @@ def test_max_age_reaches_the_preflight_result(value, chrome, firefox, safari, sp
     resp = preflight(methods="PUT", max_age=value)
     for profile, expected in ((CHROME, chrome), (FIREFOX, firefox), (SAFARI, safari), (SPEC, spec)):
         assert evaluate(resp, profile).cache_seconds == expected
+        assert evaluate(resp, profile, method="DELETE").cache_seconds is None  # refused: not cached
 
 
 @pytest.mark.parametrize(
@@ -416,7 +417,9 @@ def test_evaluate_preflight_never_raises(status, headers, credentials):
     for profile in ALL:
         result = evaluate(resp, profile, method="PUT", unsafe=["x-a", "authorization"], credentials=credentials)
         if result.failure is None:
-            # a passing preflight always had an ok status and a passing CORS check
+            # a passing preflight always had an ok status and a passing CORS check, and is cached
             assert 200 <= status <= 299
+            assert result.cache_seconds == max_age_seconds([v for n, v in headers if n == "Access-Control-Max-Age"], profile)
         else:
             assert result.failure.on_preflight
+            assert result.cache_seconds is None  # a failed preflight makes no cache entry
