@@ -92,6 +92,12 @@ MODULES: Dict[str, List[str]] = {
         "tests/unit/plugin/test_tls_settings.py", "tests/unit/plugin/test_url_messages.py",
         "tests/unit/plugin/test_option_help.py", "tests/unit/plugin/test_option_sources.py",
     ],
+    # plugin/: in-process tests (a real pytest.Config, a real TerminalReporter on a StringIO, real WSGI apps), no pytester
+    "pytest_cors/plugin/secret_logging.py": ["tests/unit/plugin/test_secret_logging.py"],
+    "pytest_cors/plugin/case_warnings.py": ["tests/unit/plugin/test_case_warnings.py"],
+    "pytest_cors/plugin/faults.py": ["tests/unit/plugin/test_fault_summary.py"],
+    # the file parser's errors in-process (milliseconds each)
+    "pytest_cors/plugin/collect.py": ["tests/unit/contract/test_yaml_errors.py"],
     # the case tests judge through check_case directly (milliseconds); the report tests reach it too, slower
     "pytest_cors/check/case.py": ["tests/unit/check"],
     # the live transport is reached by its direct live tests only (tests/unit/transport runs in-process apps)

@@ -114,7 +114,7 @@ class _FileParser:
         from pytest_cors.contract.yaml_loader import MarkedDict
 
         entry = entries[index]
-        if not isinstance(entry, dict):
+        if not isinstance(entry, MarkedDict):  # every mapping the loader makes is one
             raise ContractError(
                 f"each contract must be a mapping (path:, origins:, ...); contract #{index + 1} is {type_name(entry)} "
                 f"{shown_value(entry)}",
@@ -123,14 +123,18 @@ class _FileParser:
         merged = MarkedDict({**defaults, **entry})
         if "cookies" in defaults and "cookies" not in entry and merged.get("credentials") is not True:
             del merged["cookies"]  # default cookies go only with the credentialed contracts
-        merged.mark = getattr(entry, "mark", None)  # type: ignore[assignment]
-        merged.marks = {**getattr(defaults, "marks", {}), **getattr(entry, "marks", {})}
-        merged.key_marks = {**getattr(defaults, "key_marks", {}), **getattr(entry, "key_marks", {})}
-        return parse_contract(merged, default_name=None, locate=lambda path: self.value_where(merged, path))
+        # defaults may be a plain {} (no defaults: key)
+        merged.mark = entry.mark
+        merged.marks = {**getattr(defaults, "marks", {}), **entry.marks}
+        merged.key_marks = {**getattr(defaults, "key_marks", {}), **entry.key_marks}
+        return parse_contract(merged, locate=lambda path: self.value_where(merged, path))
 
     def value_where(self, merged: MarkedDict, path: KeyPath) -> Location:
-        """Where a contract's value was written (a key's own position for unknown or absent keys)."""
-        if path[-1:] == (KEY_ITSELF,) or (path and path[0] in merged.key_marks and path[0] not in merged):
+        """Where a contract's value was written (a key's own position for unknown keys).
+
+        A key that is not in ``merged`` (default cookies dropped) is placed at the key by ``locate`` itself.
+        """
+        if path[-1:] == (KEY_ITSELF,):
             return self.key_where(merged, path[0])
         return self.where(merged, path)
 

@@ -24,15 +24,15 @@ class FaultSummary:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         """Withheld requests (at -v), ASGI lifespan problems, then each unreachable target once."""
         if self.run.withheld and terminalreporter.config.getoption("verbose") >= 1:
-            terminalreporter.section("pytest-cors: actual requests not sent", sep="=")
+            terminalreporter.section("pytest-cors: actual requests not sent")
             for line in withheld_lines(self.run.withheld):
                 terminalreporter.line(line)
         if self.run.lifespan_problems:
-            terminalreporter.section("pytest-cors: ASGI lifespan", sep="=", yellow=True)
+            terminalreporter.section("pytest-cors: ASGI lifespan", yellow=True)
             for target, problem in self.run.lifespan_problems:
                 terminalreporter.line(f"{target}: {problem.text()}")
         targets = self.run.unreachable_targets()
         if targets:
-            terminalreporter.section("pytest-cors: unreachable targets", sep="=", yellow=True)
+            terminalreporter.section("pytest-cors: unreachable targets", yellow=True)
             for line in unreachable_lines(targets, self.run.redactor):
                 terminalreporter.line(line)

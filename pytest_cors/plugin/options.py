@@ -249,8 +249,9 @@ def _guess_scheme(host_and_port: str) -> str:
 def url_problem(text: str) -> Optional[str]:
     """Why ``text`` is not a usable http(s) base URL (None when it is); says what was probably meant."""
     if not text.lower().startswith(("http://", "https://")):
-        scheme = _guess_scheme(text) if _HOST_AND_PORT.fullmatch(text) else "https"
-        return f"{text!r} is not an http(s) URL; did you mean '{scheme}://{text}'?"
+        rest = text.split("://", 1)[-1]  # another scheme (ftp://, ws://) is replaced, not kept behind https://
+        scheme = _guess_scheme(rest) if _HOST_AND_PORT.fullmatch(rest) else "https"
+        return f"{text!r} is not an http(s) URL; did you mean '{scheme}://{rest}'?"
     if not is_valid_http_url(text):  # also a missing host, and brackets that do not close (urlsplit would raise)
         return f"{text!r} has no valid host (e.g. http://localhost:8000 or https://staging.example.com)"
     return None

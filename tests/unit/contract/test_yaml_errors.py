@@ -85,6 +85,25 @@ CASES = [
      f"2:3: unknown key 'orgins'; did you mean 'origins'? (valid keys: {KEYS})"),
     ("merged-unknown-key", "contracts:\n  - <<: {orgins: [x]}\n    path: /a\n",
      f"2:10: unknown key 'orgins'; did you mean 'origins'? (valid keys: {KEYS})"),
+    ("unknown-top-level-below", "contracts:\n  - path: /a\n" + ORIGIN + "extra: 1\n",
+     "4:1: unknown top-level key 'extra' (valid: target, defaults, contracts)"),
+    # the file's target:, defaults: and contracts:
+    ("target-number", "target: 5\n" + HEAD + ORIGIN,
+     "1:9: target must be a URL string (https://staging.example.com) or module:attribute, got integer 5"),
+    ("target-blank", HEAD + ORIGIN + "target: '  '\n",
+     "5:9: target must be a URL string (https://staging.example.com) or module:attribute, got string '  '"),
+    ("target-no-app", HEAD + ORIGIN + "target: myapp\n",
+     "5:9: target: 'myapp' must be an http(s) URL or a WSGI or ASGI app as module:attribute"),
+    ("target-no-scheme", HEAD + ORIGIN + "target: ' staging.example.com '\n",
+     "5:9: target: 'staging.example.com' looks like a URL without a scheme, not module:attribute; "
+     "did you mean 'https://staging.example.com'?"),
+    ("defaults-list", "defaults: [GET]\n" + HEAD + ORIGIN, "1:11: defaults must be a mapping of contract keys, got list ['GET']"),
+    ("defaults-path", "defaults:\n  methods: [GET]\n  path: /a\n" + HEAD + ORIGIN, "3:3: 'path' cannot be a default; set it per contract"),
+    ("defaults-name", "defaults:\n  name: x\n" + HEAD + ORIGIN, "2:3: 'name' cannot be a default; set it per contract"),
+    ("no-contracts", "defaults:\n  methods: [GET]\n", "1:1: missing 'contracts:' (a list of contracts)"),
+    ("own-cookies-no-credentials", "defaults:\n  cookies: {sid: a}\n" + HEAD + ORIGIN + "    cookies: {sid: b}\n",
+     "7:14: cookies are given but credentials is false: browsers send cookies only on credentialed requests "
+     "(fetch(..., {credentials: 'include'})); set credentials: true"),
     # the loader
     ("invalid-yaml", "contracts:\n  - path: /a\n   origins: [x\n",
      "3:4: invalid YAML: while parsing a block collection did not find expected '-' indicator"),
@@ -160,3 +179,26 @@ def test_variables_are_expanded_before_validation():
         f"{NAME}:4:15: origins: invalid origin 'app.example.com': missing scheme (an origin is scheme://host[:port]); "
         "did you mean 'https://app.example.com'?"
     )
+
+
+def parsed(text: str) -> tuple:
+    data, root = load_document(decode_yaml_bytes(text.encode(), NAME), NAME)
+    return _FileParser(NAME).parse(data, root)
+
+
+def test_a_valid_file_gives_its_target_stripped_with_where_it_was_written_and_every_contract():
+    target, contracts = parsed(HEAD + ORIGIN + "  - name: b\n    path: /b\n" + ORIGIN + "target: ' http://127.0.0.1:8000 '\n")
+    assert target == ("http://127.0.0.1:8000", f"{NAME}:8:9: target")
+    assert [(c.name, c.path, str(c.where)) for c in contracts] == [("api", "/api", f"{NAME}:2:5"), ("b", "/b", f"{NAME}:5:5")]
+    assert parsed(HEAD + ORIGIN)[0] is None
+
+
+def test_default_cookies_go_with_the_credentialed_contracts_only():
+    text = (
+        "defaults:\n  origins: [https://a.example.com]\n  cookies: {sid: s3}\ncontracts:\n"
+        "  - {name: plain, path: /a}\n  - {name: denied, path: /b, credentials: false}\n"
+        "  - {name: allowed, path: /c, credentials: true}\n  - {name: own, path: /d, credentials: true, cookies: {t: 1}}\n"
+    )
+    assert [(c.name, [(k.name, k.value) for k in c.cookies]) for c in parsed(text)[1]] == [
+        ("plain", []), ("denied", []), ("allowed", [("sid", "s3")]), ("own", [("t", "1")])
+    ]

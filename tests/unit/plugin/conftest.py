@@ -11,7 +11,7 @@ which matters under mutation testing (every mutant of the module re-runs these t
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Tuple
 
 import pytest
 
@@ -19,15 +19,20 @@ from pytest_cors.plugin import hooks
 from pytest_cors.plugin.options import CorsSettings, load_settings
 
 
-def build_config(folder: Path, args: tuple, ini: str = "") -> pytest.Config:
-    """A parsed ``pytest.Config`` with pytest-cors's options, from ``args`` and ``[pytest]`` + ``ini`` in ``folder``."""
+def build_config(
+    folder: Path, args: tuple, ini: str = "", builtins: Tuple[str, ...] = ("main", "helpconfig")
+) -> pytest.Config:
+    """A parsed ``pytest.Config`` with pytest-cors's options, from ``args`` and ``[pytest]`` + ``ini`` in ``folder``.
+
+    ``builtins``: pytest's own plugins to load first (``terminal`` for ``-v`` and a terminal reporter).
+    """
     inifile = folder / "pytest.ini"
     inifile.write_text("[pytest]\n" + ini + "\n", encoding="utf-8")
     manager = pytest.PytestPluginManager()
     config = pytest.Config(
         manager, invocation_params=pytest.Config.InvocationParams(args=args, plugins=None, dir=folder)
     )
-    for builtin in ("main", "helpconfig"):
+    for builtin in builtins:
         manager.import_plugin(builtin)
     manager.register(hooks, "pytest_cors")
     config.parse(["--disable-plugin-autoload", "-c", str(inifile), *args], addopts=False)

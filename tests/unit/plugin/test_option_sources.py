@@ -110,7 +110,7 @@ ERRORS = [
     ("--cors-browser", "cors_browser", "edge", f"unknown browser profile 'edge'; choose from: {PROFILE_CHOICES}"),
     ("--cors-browser", "cors_browser", "chrome,ie", f"unknown browser profile 'ie'; choose from: {PROFILE_CHOICES}"),
     ("--cors-browser", "cors_browser", ",", "no browser profile selected; choose from: all, chrome, firefox, safari, spec"),
-    ("--cors-url", "cors_url", "ftp://files.example.com", "'ftp://files.example.com' is not an http(s) URL; did you mean 'https://ftp://files.example.com'?"),
+    ("--cors-url", "cors_url", "ftp://files.example.com", "'ftp://files.example.com' is not an http(s) URL; did you mean 'https://files.example.com'?"),
     ("--cors-url", "cors_url", "staging.example.com", "'staging.example.com' is not an http(s) URL; did you mean 'https://staging.example.com'?"),
     ("--cors-url", "cors_url", "https://", "'https://' has no valid host (e.g. http://localhost:8000 or https://staging.example.com)"),
     ("--cors-url", "cors_url", "http://[::1", "'http://[::1' has no valid host (e.g. http://localhost:8000 or https://staging.example.com)"),

@@ -29,6 +29,8 @@ VALID_HOST_EXAMPLE = "(e.g. http://localhost:8000 or https://staging.example.com
         ("staging.example.com", "https://staging.example.com"),
         ("staging.example.com/api", "https://staging.example.com/api"),
         ("example", "https://example"),  # not host-like: https, no guess
+        ("ftp://files.example.com", "https://files.example.com"),  # another scheme is replaced, not kept behind https://
+        ("ws://localhost:8000/socket", "http://localhost:8000/socket"),
     ],
 )
 def test_a_url_without_its_scheme_suggests_http_for_local_hosts_and_https_elsewhere(typed, meant):
