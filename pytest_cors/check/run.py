@@ -370,9 +370,7 @@ class CorsChecker:
         """Check a whole contract (same keys as the marker); raises CorsContractFailure on violation."""
         __tracebackhide__ = True
         try:
-            parsed = self._with_jar(
-                parse_contract(contract, default_name=contract.get("name") or contract.get("path"), where=self._where)
-            )
+            parsed = self._with_jar(parse_contract(contract, where=self._where))  # unnamed: named after its path
         except ContractError as exc:
             raise CorsConfigurationError(f"cors.check_contract(): {exc.message}") from None
         results = self._run.run_contract(parsed, self.transport)

@@ -81,7 +81,7 @@ def test_an_allowed_check_reads_like_a_browser(cors, seen):
 def test_a_preflighted_check_shows_both_exchanges(cors, seen):
     result = cors.check("/api", origin=APP, method="PUT", headers={"X-Token": "1"}, body="{}")
     assert (result.allowed, result.preflight.request.method, result.actual.request.method) == (True, "OPTIONS", "PUT")
-    assert result.actual.request.body == b"{}"
+    assert (result.actual.request.body, result.actual.request.header("X-Token")) == (b"{}", "1")
     assert seen == ["OPTIONS /api", "PUT /api"]
     listed = cors.check("/api", origin=APP, method="PUT", headers=["X-Token"])
     assert listed.preflight.request.header("Access-Control-Request-Headers") == "x-token"
@@ -104,6 +104,7 @@ def test_assert_blocked_of_an_allowed_read_fails_with_the_report(cors):
     with pytest.raises(CorsContractFailure) as failure:
         cors.check("/api", origin=APP).assert_blocked()
     text = str(failure.value)
+    assert text.startswith(f"CORS contract 'cors.check(\"/api\")' violated: GET http://testserver/api from origin {APP}\n")
     assert f"origin {APP} can read the response in Chrome, Firefox, Safari, but the contract says it must be blocked" in text
     assert "Target:   WSGI app tests.app:app served as http://testserver" in text
 
@@ -143,6 +144,8 @@ def test_the_apps_own_origin_is_refused_with_the_reason(cors, seen):
         "until staging)."
     )
     assert seen == []
+    with pytest.raises(CorsConfigurationError, match="^cors.check: origin 'http://testserver' is the target's own origin"):
+        cors.check_contract(name="users", path="/api", origins=["http://testserver"])
 
 
 def test_check_contract_returns_every_case_or_fails_with_each_failure_numbered(cors):
@@ -156,10 +159,15 @@ def test_check_contract_returns_every_case_or_fails_with_each_failure_numbered(c
     assert "\n\n[3] " in text and "[4]" not in text
 
 
-def test_one_failing_case_is_reported_alone(cors):
+def test_one_failing_case_is_reported_alone_and_two_are_numbered(cors):
     with pytest.raises(CorsContractFailure) as failure:
         cors.check_contract(name="users", path="/api", origins=[APP], methods=["GET", "DELETE"])
     assert str(failure.value).startswith("CORS contract 'users' violated: DELETE http://testserver/api")
+    with pytest.raises(CorsContractFailure) as two:
+        cors.check_contract(path="/api", origins=[APP], methods=["GET", "DELETE", "PATCH"])  # unnamed: named after its path
+    text = str(two.value)
+    assert text.startswith("2 of 3 CORS cases failed\n\n[1] CORS contract '/api' violated: DELETE http://testserver/api")
+    assert "\n\n[2] CORS contract '/api' violated: PATCH http://testserver/api" in text
 
 
 def test_the_transport_is_made_once_and_the_profiles_are_the_runs(run, seen):
@@ -246,3 +254,75 @@ def test_the_cookie_values_of_a_check_are_secrets_of_the_run(run, seen):
     checker = CorsChecker(run, lambda: run.app(policy_app(seen)), jar=(Cookie("sid", "s3cret-run"),))
     checker.check("/api", origin=APP, credentials=True, cookies={"own": "s3cret-own"})
     assert run.redactor.text("sid=s3cret-run; own=s3cret-own") == "sid=<redacted>; own=<redacted>"
+
+
+def test_failure_reports_hide_the_runs_secret_headers(seen):
+    run = CorsRun(profiles=select_profiles("all"), redactor=Redactor.with_names(["X-Token"]))
+    cors = CorsChecker(run, lambda: run.app(policy_app(seen)))
+    token = {"X-Token": "s3cret-token"}
+    reports = []
+    hidden = ["X-Page"]  # the actual request is sent (with the token), then the contract fails
+    for call in (lambda: cors.check("/api", origin=APP, method="PUT", headers=token, expose_headers=hidden).assert_allowed(),
+                 lambda: cors.check("/api", origin=APP, method="PUT", headers=token).assert_blocked(),
+                 lambda: cors.check_contract(path="/api", origins=[APP], methods=["PUT"], request_headers=token,
+                                             expose_headers=hidden)):
+        with pytest.raises(CorsContractFailure) as failure:
+            call()
+        reports.append(str(failure.value))
+    assert ["-H 'X-Token: <redacted>'" in r and "s3cret" not in r for r in reports] == [True, True, True]
+
+
+def shown_frames(excinfo: Any) -> List[str]:
+    """The functions pytest prints in a failure's traceback (it leaves out frames that set __tracebackhide__).
+
+    Under mutation testing mutmut's own trampoline frames sit between the test and the plugin: not counted.
+    """
+    return [entry.name for entry in excinfo.traceback.filter(excinfo) if "trampoline" not in entry.name]
+
+
+def test_a_failure_points_at_the_users_line_not_into_the_plugin(cors, request):
+    with pytest.raises(CorsContractFailure) as allowed:
+        cors.check("/api", origin=APP, method="DELETE").assert_allowed()
+    with pytest.raises(CorsContractFailure) as blocked:
+        cors.check("/api", origin=APP).assert_blocked()
+    with pytest.raises(CorsConfigurationError) as bad:
+        cors.check("/api", origin="app.example.com")
+    with pytest.raises(CorsContractFailure) as contract:
+        cors.check_contract(path="/api", origins=[APP], methods=["DELETE"])
+    assert [shown_frames(e) for e in (allowed, blocked, bad, contract)] == [[request.node.name]] * 4
+
+
+def test_a_check_is_one_fetch_not_a_contract_so_a_missing_vary_is_no_failure(run):
+    def reflects(environ, start_response):
+        start_response("200 OK", [("Access-Control-Allow-Origin", environ["HTTP_ORIGIN"])])
+        return [b""]
+
+    result = CorsChecker(run, lambda: run.app(reflects)).check("/api", origin=APP)
+    assert (result.assert_allowed() is result, result.result.problems) == (True, ())
+
+
+def test_a_check_warns_where_the_fetch_standard_disagrees_with_every_browser(run):
+    def wildcard(environ, start_response):
+        headers = [("Access-Control-Allow-Origin", "*")]
+        start_response("204 No Content" if environ["REQUEST_METHOD"] == "OPTIONS" else "200 OK",
+                       headers + [("Access-Control-Allow-Headers", "*")] * (environ["REQUEST_METHOD"] == "OPTIONS"))
+        return [b""]
+
+    result = CorsChecker(run, lambda: run.app(wildcard)).check("/api", origin=APP, headers={"Authorization": "Bearer t0ken"})
+    assert result.allowed
+    assert result.result.spec_warning == (
+        "cors.check(\"/api\") [GET https://app.example.com]: allowed by every selected browser, but the Fetch standard "
+        "blocks it: Authorization is covered by 'Access-Control-Allow-Headers: *' only by a browser deprecation; list "
+        "Authorization explicitly (use --cors-browser spec to make this fail)"
+    )
+
+
+def test_a_check_withholds_an_unsafe_request_from_a_live_url(live_url, seen):
+    run = CorsRun(profiles=select_profiles("chrome"), redactor=Redactor())
+    result = CorsChecker(run, lambda: run.live(live_url)).check("/api", origin=APP, method="PUT")
+    assert (seen, result.allowed, result.actual) == (["OPTIONS /api"], True, None)
+    assert result.result.notes == (
+        "the actual PUT request was not sent to the live URL (it could change data); only the preflight was checked. "
+        "Pass --cors-send-unsafe to send it.",
+    )
+    run.close()
