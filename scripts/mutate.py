@@ -83,6 +83,13 @@ PACKAGES: Dict[str, Tuple[List[str], List[str]]] = {
         # plus the report tests built from real checks; the pytester runs of tests/plugin are left out (10-25 s each)
         ["tests/unit/check", "tests/unit/report"],
     ),
+    # the lockfile's reading, merging and diff wording, and observed policies of real checks, in-process;
+    # tests/plugin/test_lockfile.py (pytester, 10-25 s a mutant) checks the plugin's use of them
+    "snapshot": (["pytest_cors/snapshot/*"], ["tests/unit/snapshot"]),
+    # inference, OpenAPI reading, probing and rendering on real apps in-process and a real server on 127.0.0.1
+    "record": (["pytest_cors/record/*"], ["tests/unit/record"]),
+    # the command in-process (main(argv) on real apps); test_record_process.py runs it as a subprocess, left out
+    "cli": (["pytest_cors/cli/*"], ["tests/unit/cli", "--ignore", "tests/unit/cli/test_record_process.py"]),
 }
 #: module -> its own tests, where the package's selection is much slower than what exercises the module
 MODULES: Dict[str, List[str]] = {

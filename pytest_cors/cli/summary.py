@@ -26,7 +26,7 @@ def matrix(cells: Sequence[Cell], methods: Sequence[str]) -> List[str]:
     by_key = {(c.origin, c.method): c for c in cells}
     width = max(len(o) for o in origins) if origins else 6
     columns = [max(len(m), 17) for m in methods]
-    lines = ["    " + "origin".ljust(width) + "  " + "  ".join(m.ljust(w) for m, w in zip(methods, columns))]
+    lines = [("    " + "origin".ljust(width) + "  " + "  ".join(m.ljust(w) for m, w in zip(methods, columns))).rstrip()]
     for origin in origins:
         values = []
         for method, w in zip(methods, columns):

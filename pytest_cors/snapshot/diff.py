@@ -124,6 +124,8 @@ def _header_changes(name: str, old: object, new: object) -> List[Tuple[ChangeKin
         if {"origin", "*"} & old_items and not {"origin", "*"} & new_items:
             return [(ChangeKind.LOOSENED, f"{shown} no longer lists Origin: a shared cache can serve one origin's answer to another")]
         return [(ChangeKind.CHANGED, f"{shown} is now {new!r} (was {old!r})")]
+    if name not in LIST_WORDING:  # a header this version does not record (a hand-edited or newer lockfile)
+        return [(ChangeKind.CHANGED, f"{shown} is now {new!r} (was {old!r})")]
     grant, revoke = LIST_WORDING[name]
     changes = []
     added, removed = sorted(new_items - old_items), sorted(old_items - new_items)

@@ -56,11 +56,12 @@ def load(path: Path) -> Policies:
         return {}
     recover = "fix it, or delete it and run pytest --cors-snapshot-update"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        conflict = " (an unresolved merge conflict?)" if "<<<<<<<" in path.read_text(encoding="utf-8", errors="replace") else ""
+        conflict = " (an unresolved merge conflict?)" if "<<<<<<<" in text else ""
         raise LockfileError(f"{where}: the policy lockfile is not valid YAML{conflict}; {recover}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise LockfileError(f"{path}: cannot read the policy lockfile: {exc}; {recover}") from None
@@ -76,8 +77,8 @@ def load(path: Path) -> Policies:
 
 
 def render(policies: Policies) -> str:
-    """The file's text: sorted keys, block style, no timestamps."""
-    body = yaml.safe_dump({"policies": prune(policies)}, sort_keys=True, default_flow_style=False, allow_unicode=True, width=4096)
+    """The file's text: sorted keys, block style, no timestamps, no line ever folded."""
+    body = yaml.safe_dump({"policies": prune(policies)}, sort_keys=True, default_flow_style=False, allow_unicode=True, width=float("inf"))
     return f"{HEADER}version: {FORMAT_VERSION}\n{body}"
 
 
@@ -164,8 +165,6 @@ def find_stale(
             if contract not in known:
                 if complete:
                     stale.append(StaleEntry(owner, contract, "", "the contract no longer exists"))
-                continue
-            if not complete and contract not in static:
                 continue
             for case in sorted(policies[owner][contract]):
                 if case not in known[contract]:

@@ -1,0 +1,16 @@
+"""Plain WSGI apps (tests/unit/record/servers.py) for the in-process ``pytest-cors record`` tests: no framework."""
+
+from __future__ import annotations
+
+from ..record.servers import Grant, Server
+
+APP, ADMIN = "https://app.example.com", "https://admin.example.com"
+
+#: APP may GET and PUT with Authorization (Max-Age 600, Vary: Origin); every other origin is refused.
+allowing = Server({APP: Grant(("GET", "PUT"), ("Authorization",), max_age="600")})
+#: Every origin may read with credentials (the audit's critical findings).
+reflecting = Server(anyone=Grant(("GET",), credentials=True))
+#: Nobody may read.
+refusing = Server()
+#: ``Access-Control-Allow-Headers: *`` covers Authorization in browsers, not in the Fetch standard: they disagree.
+mixed = Server({APP: Grant(("GET",), ("*",), wildcard=True)})
