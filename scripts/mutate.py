@@ -103,8 +103,40 @@ MODULES: Dict[str, List[str]] = {
     "pytest_cors/plugin/secret_logging.py": ["tests/unit/plugin/test_secret_logging.py"],
     "pytest_cors/plugin/case_warnings.py": ["tests/unit/plugin/test_case_warnings.py"],
     "pytest_cors/plugin/faults.py": ["tests/unit/plugin/test_fault_summary.py"],
-    # the file parser's errors in-process (milliseconds each)
-    "pytest_cors/plugin/collect.py": ["tests/unit/contract/test_yaml_errors.py"],
+    # the header's conventions in-process; the Flask targets through pytester runs (the Django one, 20 s, left out)
+    "pytest_cors/plugin/framework_defaults.py": [
+        "tests/unit/plugin/test_framework_defaults.py", "tests/plugin/test_framework_defaults.py",
+        "--deselect", "tests/plugin/test_framework_defaults.py::test_pytest_django_project_is_the_target",
+    ],
+    # small in-process pytester runs asserting every record, JUnit property and matrix line (about 1 s together)
+    "pytest_cors/plugin/item_records.py": [
+        "tests/plugin/test_item_records.py",
+        "tests/plugin/test_lockfile.py::test_removed_test_and_removed_file_are_stale",
+        "tests/plugin/test_lockfile.py::test_partial_run_updates_only_what_ran",
+    ],
+    "pytest_cors/plugin/reporting.py": [
+        "tests/unit/plugin/test_report_paths.py", "tests/plugin/test_item_records.py",
+        "tests/plugin/test_lockfile.py::test_update_accepts_a_change_and_the_next_run_passes",
+        "tests/plugin/test_lockfile.py::test_stale_contract_is_reported_then_removed_on_update",
+        "tests/plugin/test_lockfile.py::test_second_update_without_change_rewrites_nothing",
+        "tests/plugin/test_reports.py::test_step_summary_is_appended",
+        "tests/plugin/test_reports.py::test_ini_cors_report_writes_relative_to_the_rootdir",
+    ],
+    "pytest_cors/plugin/items.py": [
+        "tests/plugin/test_item_records.py",
+        "tests/plugin/test_speed_behaviour.py::test_the_marker_fixture_is_set_up_only_for_marked_items_and_in_its_autouse_place",
+        "tests/plugin/test_speed_behaviour.py::test_items_sharing_a_fixture_closure_still_get_every_fixture",
+        "tests/plugin/test_speed_behaviour.py::test_yaml_items_structured_ids_are_what_pytest_parses_from_their_node_ids",
+        "tests/plugin/test_speed_behaviour.py::test_each_yaml_file_is_parsed_once_per_run",
+    ],
+    # the file parser's errors in-process (milliseconds each), then the items of a file through small pytester runs
+    "pytest_cors/plugin/collect.py": [
+        "tests/unit/contract/test_yaml_errors.py", "tests/plugin/test_item_records.py",
+        "tests/plugin/test_speed_behaviour.py::test_cycle_collection_pauses_only_while_a_file_is_parsed",
+        "tests/plugin/test_speed_behaviour.py::test_each_yaml_file_is_parsed_once_per_run",
+        "tests/plugin/test_styles.py::test_yaml_file_names_that_are_collected",
+        "tests/plugin/test_styles.py::test_yaml_errors_point_at_file_line_column",
+    ],
     # the case tests judge through check_case directly (milliseconds); the report tests reach it too, slower
     "pytest_cors/check/case.py": ["tests/unit/check"],
     # the live transport is reached by its direct live tests only (tests/unit/transport runs in-process apps)

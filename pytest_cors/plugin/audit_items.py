@@ -71,8 +71,18 @@ def record_case_result(config: pytest.Config, result: CaseResult, transport: Tra
         get_registry(config).get(result.case.contract, transport).record(result)
 
 
-def judge_findings(config: pytest.Config, nodeid: str, findings: Sequence[Finding], *, mode: Optional[str] = None) -> Optional[str]:
-    """Remember findings for the summary; return the failure text, or warn, per the settings."""
+def judge_findings(
+    config: pytest.Config,
+    nodeid: str,
+    findings: Sequence[Finding],
+    *,
+    mode: Optional[str] = None,
+    where: Optional[Tuple[str, int]] = None,
+) -> Optional[str]:
+    """Remember findings for the summary; return the failure text, or warn, per the settings.
+
+    ``where``: the user's file and 1-based line the warning points at (the test, the YAML contract).
+    """
     settings = get_settings(config)
     config.stash.setdefault(FINDINGS_KEY, []).extend((nodeid, f) for f in findings)
     if findings:
@@ -82,7 +92,10 @@ def judge_findings(config: pytest.Config, nodeid: str, findings: Sequence[Findin
         return None
     text = format_findings(findings, get_run(config).redactor, threshold=threshold)
     if (mode or settings.audit) == "warn":
-        warnings.warn(CorsAuditWarning(text), stacklevel=2)
+        if where is None:  # a --cors-scan item: no file of the user's to point at
+            warnings.warn(CorsAuditWarning(text), stacklevel=2)
+        else:
+            warnings.warn_explicit(CorsAuditWarning(text), CorsAuditWarning, *where)
         return None
     return text
 
@@ -133,7 +146,8 @@ def _cors_audit_findings(request: pytest.FixtureRequest) -> Tuple[Finding, ...]:
 def _check_yaml_audit(request: pytest.FixtureRequest, _cors_audit_findings: Tuple[Finding, ...]) -> None:
     """The body of every audit item: the probe already ran in setup; judge its findings."""
     __tracebackhide__ = True
-    text = judge_findings(request.config, request.node.nodeid, _cors_audit_findings)
+    item = request.node
+    text = judge_findings(request.config, item.nodeid, _cors_audit_findings, where=(str(item.path), item.contract_line + 1))
     if text:
         raise CorsAuditFailure(text)
 

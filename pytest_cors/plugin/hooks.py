@@ -272,9 +272,10 @@ def pytest_runtest_call(item: pytest.Item):
             del item.stash[RESULTS_KEY], item.stash[AUDIT_KEY]
     if results:
         run = get_run(item.config)
-        warn_case_results(results, str(item.path), (item.location[1] or 0) + 1)  # points at the test
+        where = (str(item.path), (item.location[1] or 0) + 1)  # warnings point at the test
+        warn_case_results(results, *where)
         text = run.failure_text(results)
-        audit_texts = [judge_findings(item.config, item.nodeid, f) for f in audits if f]
+        audit_texts = [judge_findings(item.config, item.nodeid, f, where=where) for f in audits if f]
         audit_text = "\n\n".join(t for t in audit_texts if t)
         if text:
             raise CorsContractFailure(text + ("\n\n" + audit_text if audit_text else ""))

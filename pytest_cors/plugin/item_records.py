@@ -77,7 +77,7 @@ def build_inventory(items: List[pytest.Item]) -> Inventory:
         contracts = inventory.setdefault(owner.split("::", 1)[0], {}).setdefault(owner, {})
         if isinstance(item, CorsCaseItem):
             contracts.setdefault(item.case.contract.name, []).append(case_key(item.case))
-        for contract in item.stash.get(CONTRACTS_KEY, []) if isinstance(item, pytest.Function) else []:
+        for contract in item.stash.get(CONTRACTS_KEY, []):  # marked tests
             contracts.setdefault(contract.name, []).extend(case_key(case) for case in contract.cases())
     return inventory
 

@@ -55,6 +55,7 @@ def test_the_flask_default_really_checks_the_app(pytester):
     result = pytester.runpytest("-p", "no:cacheprovider", "--cors-audit", "off")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*PUT http://testserver/api/users*"])
+    result.stdout.fnmatch_lines(["Target:   WSGI app Flask app from the `app` fixture (pytest-flask) served as http://testserver"])
 
 
 def test_a_cors_app_fixture_wins_over_the_flask_convention(pytester):
@@ -118,3 +119,4 @@ def test_pytest_django_project_is_the_target(pytester):
     pytester.makepyfile(shop_settings=DJANGO_SETTINGS.replace('["authorization"]', '["x-other"]'))
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--cors-audit", "off")
     result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["Target:   WSGI app Django project shop_settings (pytest-django) served as http://testserver"])

@@ -11,7 +11,7 @@ which matters under mutation testing (every mutant of the module re-runs these t
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Tuple
+from typing import Callable, Optional, Tuple
 
 import pytest
 
@@ -20,17 +20,22 @@ from pytest_cors.plugin.options import CorsSettings, load_settings
 
 
 def build_config(
-    folder: Path, args: tuple, ini: str = "", builtins: Tuple[str, ...] = ("main", "helpconfig")
+    folder: Path,
+    args: tuple,
+    ini: str = "",
+    builtins: Tuple[str, ...] = ("main", "helpconfig"),
+    invocation_dir: Optional[Path] = None,
 ) -> pytest.Config:
     """A parsed ``pytest.Config`` with pytest-cors's options, from ``args`` and ``[pytest]`` + ``ini`` in ``folder``.
 
-    ``builtins``: pytest's own plugins to load first (``terminal`` for ``-v`` and a terminal reporter).
+    ``builtins``: pytest's own plugins to load first (``terminal`` for ``-v`` and a terminal reporter);
+    ``invocation_dir``: where pytest was started (``folder``, the rootdir, unless given).
     """
     inifile = folder / "pytest.ini"
     inifile.write_text("[pytest]\n" + ini + "\n", encoding="utf-8")
     manager = pytest.PytestPluginManager()
     config = pytest.Config(
-        manager, invocation_params=pytest.Config.InvocationParams(args=args, plugins=None, dir=folder)
+        manager, invocation_params=pytest.Config.InvocationParams(args=args, plugins=None, dir=invocation_dir or folder)
     )
     for builtin in builtins:
         manager.import_plugin(builtin)

@@ -1,0 +1,220 @@
+"""What each item contributes to the end of the run: its record (JSON report), its JUnit properties, the matrix.
+
+Small in-process runs of a YAML file, marked tests and plain tests against the policy app, asserting
+every record exactly: these are the mutation-test selection of plugin/item_records.py, reporting.py,
+items.py and collect.py (scripts/mutate.py), so they stay few and fast.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from typing import List
+
+import pytest
+
+from .lock_project import APP, BASE_POLICY, EVIL, make_project
+
+PLAIN_TESTS = """
+import pytest
+
+
+@pytest.mark.cors(path="/api/items", origins=["https://app.example.com"])
+def test_body_fails():
+    assert 1 == 2, "the body's own check"
+
+
+def test_no_cors():
+    pass
+
+
+@pytest.mark.skip(reason="not today")
+@pytest.mark.cors(path="/api/items", origins=["https://app.example.com"])
+def test_skipped():
+    pass
+
+
+@pytest.mark.cors(path="/api/items", origins=["https://app.example.com"])
+def test_skips_after_its_contract_ran():
+    pytest.skip("not on this platform")
+"""
+DEAD = "target: http://127.0.0.1:9\ncontracts:\n  - name: gone\n    path: /gone\n    origins: [https://app.example.com]\n"
+
+
+MATRIX = [
+    "=* CORS matrix: failing endpoints =*",
+    "cors_api.yaml::users  /api/users  FAILING",
+    "  origin                    method  expected  chrome   firefox  safari   max-age  audit",
+    "  https://app.example.com   GET     allowed   allowed  allowed  allowed  -        -",
+    "  https://app.example.com   PUT     allowed   blocked  blocked  blocked  none     -",
+    "  https://evil.example.net  GET     blocked   blocked  blocked  blocked  -        -",
+    "  https://evil.example.net  PUT     blocked   blocked  blocked  blocked  none     -",
+    "test_items.py::test_items  /api/items  FAILING",
+    "  origin                   method  expected  chrome   firefox  safari   max-age  audit",
+    "  https://app.example.com  GET     allowed   allowed  allowed  allowed  -        -",
+    "  https://app.example.com  PUT     allowed   blocked  blocked  blocked  none     -",
+    "test_plain.py::test_body_fails  /api/items  FAILING",
+    "  origin                   method  expected  chrome   firefox  safari   max-age  audit",
+    "  https://app.example.com  GET     allowed   allowed  allowed  allowed  -        -",
+]
+ONE_LINE = "cors: 9 cases on 5 endpoints, 3 failing (users, test_items, test_body_fails)"
+
+
+def from_matrix(lines: List[str]) -> List[str]:
+    """The end-of-run matrix and the count line (nothing when the run shows none)."""
+    starts = [i for i, line in enumerate(lines) if "CORS matrix" in line or line.startswith("cors: ")]
+    return lines[starts[0]:-1] if starts else []
+
+
+@pytest.fixture
+def failing(project):
+    """GET allowed, PUT not: a YAML contract and a marked test fail on PUT; a test's body fails; a target is dead."""
+    make_project(project, {"origins": [APP], "methods": "GET"})
+    project.pytester.makepyfile(test_plain=PLAIN_TESTS)
+    project.pytester.makefile(".yaml", cors_dead=DEAD)
+    return project
+
+
+def test_each_item_that_checked_cors_has_its_record_in_collection_order(failing):
+    result = failing.run("--cors-report", "out/cors.json", "--junitxml=out/junit.xml")
+    result.assert_outcomes(failed=3, passed=5, skipped=2, errors=1)
+    data = json.loads((failing.pytester.path / "out" / "cors.json").read_text(encoding="utf-8"))
+    users = "cors_api.yaml::users"
+    put = "CORS contract '{}' violated: PUT http://testserver/api/{} from origin https://app.example.com"
+    assert [(r["nodeid"], r["outcome"], r["message"], [(c["contract"], c["case"], c["expected"]) for c in r["cases"]])
+            for r in data["records"]] == [
+        (f"{users}[GET-{APP}]", "passed", "", [("users", f"GET {APP}", "allowed")]),
+        (f"{users}[PUT-{APP}]", "failed", put.format("users", "users"), [("users", f"PUT {APP}", "allowed")]),
+        (f"{users}[deny:GET-{EVIL}]", "passed", "", [("users", f"GET {EVIL}", "blocked")]),
+        (f"{users}[deny:PUT-{EVIL}]", "passed", "", [("users", f"PUT {EVIL}", "blocked")]),
+        (f"cors_api.yaml::orders[GET-{APP}]", "passed", "", [("orders", f"GET {APP}", "allowed")]),
+        (f"cors_dead.yaml::gone[GET-{APP}]", "error", "cannot reach the target: connection-refused", []),
+        ("test_items.py::test_items", "failed", put.format("test_items", "items"),
+         [("test_items", f"GET {APP}", "allowed"), ("test_items", f"PUT {APP}", "allowed")]),
+        ("test_plain.py::test_body_fails", "failed", "AssertionError: the body's own check", [("test_body_fails", f"GET {APP}", "allowed")]),
+        ("test_plain.py::test_skips_after_its_contract_ran", "skipped", "Skipped: not on this platform",
+         [("test_skips_after_its_contract_ran", f"GET {APP}", "allowed")]),
+    ]
+    assert from_matrix(result.stdout.lines)[1:] == MATRIX[1:] + [ONE_LINE]
+    properties = {
+        case.get("name"): [(p.get("name"), p.get("value")) for p in case.iter("property")]
+        for case in ET.parse(failing.pytester.path / "out" / "junit.xml").iter("testcase")
+    }
+    blocked = [("cors_chrome", "blocked"), ("cors_firefox", "blocked"), ("cors_safari", "blocked")]
+    allowed = [("cors_chrome", "allowed"), ("cors_firefox", "allowed"), ("cors_safari", "allowed")]
+    assert properties[f"users[deny:PUT-{EVIL}]"] == [
+        ("cors_contract", "users"), ("cors_origin", EVIL), ("cors_method", "PUT"), ("cors_expected", "blocked"), *blocked
+    ]
+    assert properties["test_items"] == [
+        ("cors_contract", "test_items"), ("cors_origin", APP), ("cors_method", "GET"), ("cors_expected", "allowed"), *allowed,
+        ("cors_contract", "test_items"), ("cors_origin", APP), ("cors_method", "PUT"), ("cors_expected", "allowed"), *blocked,
+    ]
+    assert (properties[f"gone[GET-{APP}]"], properties["test_no_cors"], properties["test_skipped"]) == ([], [], [])
+
+
+def test_records_kept_aside_make_the_same_matrix_and_quiet_runs_one_line(failing):
+    result = failing.run()
+    result.stdout.fnmatch_lines(MATRIX + [ONE_LINE], consecutive=True)
+    assert from_matrix(failing.run("-q").stdout.lines) == [ONE_LINE]
+
+
+def test_a_passing_run_shows_no_matrix_unless_verbose(project):
+    make_project(project)
+    quiet = project.run()
+    quiet.assert_outcomes(passed=6)
+    assert from_matrix(quiet.stdout.lines) == []
+    verbose = project.run("-v")
+    verbose.stdout.fnmatch_lines(["=* CORS matrix =*", "cors_api.yaml::users  /api/users  ok"])
+    assert from_matrix(verbose.stdout.lines)[-1] == "cors: 7 cases on 3 endpoints, 0 failing"
+
+
+CLASS_TEST = """
+import pytest
+
+
+class TestShop:
+    @pytest.mark.cors(path="/api/items", origins=["https://app.example.com"], methods=["GET", "PUT"])
+    def test_items(self):
+        pass
+
+
+def test_other():
+    pass
+"""
+
+
+def test_a_deselected_marked_test_still_has_its_declared_contracts_judged_for_staleness(project):
+    project.app(BASE_POLICY)
+    project.pytester.makepyfile(test_shop=CLASS_TEST)
+    project.run("--cors-snapshot-update").assert_outcomes(passed=2)
+    project.pytester.makepyfile(test_shop=CLASS_TEST.replace('["GET", "PUT"]', '["GET"]'))
+    result = project.run("-k", "test_other")  # the file's inventory travels with the teardown of the test that ran
+    result.stdout.fnmatch_lines([
+        "=* CORS lockfile cors.lock.yaml: stale entries =*",
+        "  stale  test_shop.py::TestShop::test_items [[]PUT https://app.example.com]: the contract no longer has this origin and method",
+        "  remove them with pytest --cors-snapshot-update",
+    ])
+
+
+NOTABLE = {
+    "body-fails": """
+import pytest
+
+
+@pytest.mark.cors(path="/api/items", origins=["https://app.example.com"])
+def test_one():
+    assert 0
+""",
+    "setup-error": """
+import pytest
+
+
+@pytest.fixture
+def database():
+    raise RuntimeError("no database")
+
+
+@pytest.mark.cors(path="/api/items", origins=["https://app.example.com"])
+def test_one(database):
+    pass
+""",
+    "xfail": """
+import pytest
+
+
+@pytest.mark.xfail(reason="PUT comes next sprint")
+@pytest.mark.cors(path="/api/items", origins=["https://app.example.com"], methods=["PUT"])
+def test_one():
+    pass
+""",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(NOTABLE))
+def test_one_notable_item_is_enough_to_show_the_matrix(project, kind):
+    """A failed or erroring item whose CORS passed, or an xfailed one whose CORS failed: the matrix shows it."""
+    project.app({"origins": [APP], "methods": "GET"})
+    project.pytester.makepyfile(test_one=NOTABLE[kind])
+    method, verdict, max_age = ("PUT", "blocked", "none") if kind == "xfail" else ("GET", "allowed", "-")
+    project.run().stdout.fnmatch_lines([
+        "=* CORS matrix: failing endpoints =*",
+        "test_one.py::test_one  /api/items  FAILING",
+        "  origin                   method  expected  chrome   firefox  safari   max-age  audit",
+        f"  https://app.example.com  {method}     allowed   {verdict}  {verdict}  {verdict}  {max_age}*",
+        "cors: 1 cases on 1 endpoints, 1 failing (test_one)",
+    ], consecutive=True)
+
+
+def test_an_audit_finding_of_a_passing_test_shows_the_matrix(project):
+    project.app({"origins": "reflect", "credentials": True})
+    project.pytester.makepyfile(test_one=NOTABLE["body-fails"].replace("    assert 0", "    pass"))
+    result = project.run("--cors-audit", "warn")
+    result.assert_outcomes(passed=1, warnings=1)
+    result.stdout.fnmatch_lines([
+        "test_one.py::test_one",  # the warning points at the test (its marker), not at the plugin code
+        "  */test_one.py:4: CorsAuditWarning: CORS audit of 'test_one': 1 finding at or above medium (1 below), grouping 22 "
+        "more of the same cause",
+        "=* CORS matrix: failing endpoints =*",
+        "test_one.py::test_one  /api/items  FAILING",
+        "cors: 1 cases on 1 endpoints, 1 failing (test_one); audit: 23 of 24 findings failing",
+    ])
