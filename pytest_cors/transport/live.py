@@ -69,7 +69,8 @@ class _BrowserLimitsResponse(http.client.HTTPResponse):
 
     http.client reads its limits from module globals while parsing; they are raised
     only for the duration of parsing one of our responses (more lenient, never stricter),
-    and the total size of the head is capped at what browsers accept.
+    and the total size of the head is capped at what browsers accept. Browsers count no
+    headers: no head within the byte limit has as many lines as the count allowed here.
     """
 
     def begin(self) -> None:
@@ -79,7 +80,7 @@ class _BrowserLimitsResponse(http.client.HTTPResponse):
         self.fp = _LimitedHeaderReader(real, HEADER_BYTES_LIMIT)
         with _LIMITS_LOCK:
             saved = http.client._MAXLINE, http.client._MAXHEADERS
-            http.client._MAXLINE, http.client._MAXHEADERS = HEADER_BYTES_LIMIT, HEADER_BYTES_LIMIT // 4
+            http.client._MAXLINE, http.client._MAXHEADERS = HEADER_BYTES_LIMIT, HEADER_BYTES_LIMIT
             try:
                 super().begin()
             finally:
@@ -121,8 +122,8 @@ def _header_lines_after_defect(raw_response: Any) -> List[Tuple[str, str]]:
     if not isinstance(payload, str):
         return []
     pairs: List[Tuple[str, str]] = []
-    for line in payload.splitlines():
-        name, colon, value = line.partition(":")
+    for line in payload.split("\n"):  # not splitlines(): \x0b, \x0c, \x1c... are value bytes to a browser
+        name, colon, value = line.rstrip("\r").partition(":")
         if colon and name and name == name.strip() and all(33 <= ord(c) < 127 for c in name):
             pairs.append((name, value.strip(" \t")))
     return pairs
@@ -215,7 +216,7 @@ class LiveTransport:
 
     def __init__(
         self,
-        base_url: str = "",
+        base_url: str,
         *,
         timeout: float = 10.0,
         verify: Union[bool, str] = True,
@@ -225,7 +226,7 @@ class LiveTransport:
         faults: Optional[FaultRegistry] = None,
     ) -> None:
         self._base = base_url.rstrip("/")
-        self.origin = serialize_url_origin(base_url) if base_url else ""
+        self.origin = serialize_url_origin(base_url)
         self.timeout = timeout
         self.verify = verify
         self.retries = max(0, retries)
@@ -267,21 +268,22 @@ class LiveTransport:
                 f"{earlier.cause} (first seen on {earlier.url}; {target} is not tried again in this run)",
                 earlier.hint,
             )
-        attempts = 1 + (self.retries if request.method.upper() in IDEMPOTENT else 0)
-        for attempt in range(attempts):
+        retries = self.retries if request.method.upper() in IDEMPOTENT else 0
+        attempt = 0
+        while True:
             try:
                 self._resolve(request.url)
                 return self._send_once(request)
             except TransportError as fault:
-                if attempt + 1 < attempts and fault.kind in RETRYABLE_KINDS and not _is_invalid_name(request.url):
+                if attempt < retries and fault.kind in RETRYABLE_KINDS and not _is_invalid_name(request.url):
                     time.sleep(min(MAX_BACKOFF, self.backoff * (2**attempt)))
+                    attempt += 1
                     continue
                 if attempt:
                     fault = TransportError(fault.kind, fault.url, f"{fault.cause} ({attempt + 1} attempts)", fault.hint)
                 if fault.kind in UNREACHABLE_KINDS:
                     self.faults.unreachable[target] = fault
                 raise fault from None
-        raise AssertionError("unreachable")  # pragma: no cover
 
     def _resolve(self, url: str) -> None:
         """Resolve the host once per run, bounded by the timeout (getaddrinfo itself has none)."""
@@ -295,8 +297,8 @@ class LiveTransport:
             return
         if host in self.faults.resolved:
             known = self.faults.resolved[host]
-            if known is not None:
-                raise TransportError(known.kind, url, known.cause, known.hint)
+            if known is not None:  # only .invalid names are remembered (a failed look-up is asked again)
+                raise TransportError(known.kind, url, known.cause)
             return
         if _is_invalid_name(url):
             # RFC 6761: names under .invalid never resolve; no resolver is asked.
@@ -346,9 +348,7 @@ class LiveTransport:
                 verify=self.verify,
                 stream=True,
             )
-        except requests.exceptions.RequestException as exc:
-            raise classify_fault(exc, request.url, self.timeout) from None
-        except (http.client.HTTPException, OSError, ValueError) as exc:
+        except (http.client.HTTPException, OSError, ValueError) as exc:  # requests' own exceptions are OSErrors
             raise classify_fault(exc, request.url, self.timeout) from None
         try:
             raw_headers = tuple((str(k), str(v)) for k, v in response.raw.headers.items())

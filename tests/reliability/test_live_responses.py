@@ -64,18 +64,37 @@ def test_many_headers_and_long_lines_are_read_as_browsers_read_them(fault_server
     assert (http.client._MAXLINE, http.client._MAXHEADERS) == (65536, 100)  # raised for our parsing only
 
 
+def test_as_many_headers_as_fit_in_256_kib_are_read(fault_server):
+    """Browsers count bytes, not headers: 70,000 three-byte lines (LF line ends) are a head of 210,000 bytes."""
+    response = answer(fault_server, b"HTTP/1.1 200 OK\r\n" + b"a:\n" * 70_000 + b"Content-Length: 0\r\n\r\n")
+    assert (response.status, len(response.headers)) == (200, 70_001)
+
+
+def test_a_header_line_that_never_ends_is_refused_at_256_kib_not_waited_for(fault_server):
+    def endless_line(conn, server):
+        conn.sendall(b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * (HEADER_BYTES_LIMIT + 1024))
+        server.wait(5)  # the connection stays open: the line has no end to read up to
+
+    server = fault_server(endless_line)
+    with pytest.raises(TransportError) as info:
+        LiveTransport(server.url, timeout=2).send(HttpRequest("GET", server.url + "/api"))
+    assert (info.value.kind, info.value.cause) == ("malformed-http", TOO_BIG)
+
+
 def test_a_malformed_header_line_is_skipped_and_the_lines_after_it_kept(fault_server):
     head = (
         b"HTTP/1.1 200 OK\r\nX-Before: 1\r\nNot a header line\r\n"
         b"Access-Control-Allow-Origin: \t https://app.example.com \t\r\n"
         b" X-Indented: skipped\r\nX-\xc3\xbc: skipped\r\nX\x7f: skipped\r\n: skipped\r\nNo-Colon\r\n"
-        b"X-After:2\r\nContent-Length: 0\r\n\r\n"
+        b"X-After:2\r\n!#$%&'*+-.^_`|~09AZaz: aX\r\nX-Controls: \x0bvertical\x1ctab\x0c\r\nContent-Length: 0\r\n\r\n"
     )
     response = answer(fault_server, head)
     assert response.headers == (
         ("X-Before", "1"),
         ("Access-Control-Allow-Origin", "https://app.example.com"),
         ("X-After", "2"),
+        ("!#$%&'*+-.^_`|~09AZaz", "aX"),  # every token character a name may hold
+        ("X-Controls", "\x0bvertical\x1ctab\x0c"),  # only spaces and tabs are trimmed; one line ends at LF only
         ("Content-Length", "0"),
     )
 
@@ -110,6 +129,13 @@ def test_a_compressed_body_is_not_decompressed(fault_server):
     """A gzip bomb is read as the bytes on the wire: a body that is not gzip at all reads without error."""
     data = b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 9\r\n\r\nnot gzip!"
     assert answer(fault_server, data).body_error is None
+
+
+def test_a_body_cut_right_after_the_read_limit_is_reported(fault_server):
+    """A body of up to BODY_READ_LIMIT bytes is read to its end: one that stops there, short of its length, is broken."""
+    total = BODY_READ_LIMIT + 1
+    response = answer(fault_server, b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % total + b"x" * BODY_READ_LIMIT)
+    assert response.body_error == f"the body ended after {BODY_READ_LIMIT} of the {total} bytes its Content-Length announced"
 
 
 def test_a_body_shorter_than_announced_is_reported(fault_server):

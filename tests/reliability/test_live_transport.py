@@ -7,6 +7,9 @@ the plugin-level runs of the same behaviours are in test_network_faults.py and t
 from __future__ import annotations
 
 import socket
+import ssl
+import subprocess
+import sys
 import threading
 from typing import List
 
@@ -15,8 +18,9 @@ import pytest
 from pytest_cors import __version__
 from pytest_cors.browser.exchange import HttpRequest, HttpResponse
 from pytest_cors.transport import TransportError
-from pytest_cors.transport.live import LiveTransport
+from pytest_cors.transport.live import FaultRegistry, LiveTransport
 
+from .conftest import record_transport_pauses
 from .servers import (
     FullBacklog,
     closed_port,
@@ -121,26 +125,65 @@ def test_an_empty_reason_phrase_stays_empty(fault_server):
 
 
 def test_the_url_is_named_without_its_password():
-    transport = LiveTransport("https://deploy:s3cret-token@staging.example.com:8443/")
-    assert transport.base_url() == "https://deploy:s3cret-token@staging.example.com:8443"
+    transport = LiveTransport("https://deploy:s3cret-token@staging.example.com:8443/v2/X//")
+    assert transport.base_url() == "https://deploy:s3cret-token@staging.example.com:8443/v2/X"  # trailing slashes only
     assert transport.origin == "https://staging.example.com:8443"
-    assert transport.describe() == "live URL https://deploy:<redacted>@staging.example.com:8443"
+    assert transport.describe() == "live URL https://deploy:<redacted>@staging.example.com:8443/v2/X"
     assert transport.is_live is True
 
 
 # --- TLS ----------------------------------------------------------------------------------------
 
 
+TLS_HINT = (
+    "pass --cors-ca-bundle PATH to trust a private CA, or --cors-insecure to skip "
+    "certificate verification for a test server"
+)
+
+
 def test_tls_is_verified_by_default_and_the_fault_says_how_to_fix_it(fault_server, certificate):
     server = fault_server(cors_reply(), tls=certificate.context())
-    error = fault(LiveTransport(server.url, retries=2, backoff=0.01), server.url + "/api")
-    assert error.kind == "tls-error"
+    transport = LiveTransport(server.url, retries=2, backoff=0.01)
+    error = fault(transport, server.url + "/api")
+    assert (error.kind, error.url, error.hint) == ("tls-error", server.url + "/api", TLS_HINT)
     assert error.cause.startswith("TLS handshake failed: [SSL: CERTIFICATE_VERIFY_FAILED]")
-    assert error.hint == (
-        "pass --cors-ca-bundle PATH to trust a private CA, or --cors-insecure to skip "
-        "certificate verification for a test server"
-    )
     assert server.connections == 1  # a certificate does not change on a retry: sent once
+    later = fault(transport, server.url + "/other")  # given up: the same fault, and the same way to fix it
+    assert (later.kind, later.url, later.hint) == ("tls-error", server.url + "/other", TLS_HINT)
+    assert later.cause == f"{error.cause} (first seen on {server.url}/api; {server.url} is not tried again in this run)"
+    assert server.connections == 1
+
+
+def test_a_fault_after_a_retry_keeps_its_hint(certificate, monkeypatch):
+    """Refused at first, then up with a certificate the client does not trust: the TLS fault still says how to fix it."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))  # bound, not listening yet: connections are refused
+    url = f"https://127.0.0.1:{listener.getsockname()[1]}"
+
+    def serve_tls() -> None:
+        conn, _ = listener.accept()
+        try:
+            certificate.context().wrap_socket(conn, server_side=True)
+        except (ssl.SSLError, OSError):
+            pass  # the client refused the certificate
+        finally:
+            conn.close()
+
+    server = threading.Thread(target=serve_tls, daemon=True)
+
+    def come_up(_: float) -> None:  # the pause before the retry: the server starts
+        listener.listen(1)
+        server.start()
+
+    record_transport_pauses(monkeypatch, come_up)
+    try:
+        error = fault(LiveTransport(url, retries=3), url + "/api")
+    finally:
+        server.join(5)
+        listener.close()
+    assert (error.kind, error.hint) == ("tls-error", TLS_HINT)
+    assert error.cause.startswith("TLS handshake failed: [SSL: CERTIFICATE_VERIFY_FAILED]")
+    assert error.cause.endswith(" (2 attempts)")
 
 
 @pytest.mark.parametrize("verify", ["bundle", False], ids=["ca-bundle", "insecure"])
@@ -242,6 +285,21 @@ def test_a_malformed_answer_is_not_retried(fault_server):
     assert len(server.requests) == 1
 
 
+def test_retries_pause_a_fifth_of_a_second_at_first_by_default(transport_pauses):
+    url = f"http://127.0.0.1:{closed_port()}"
+    fault(LiveTransport(url, retries=2), url + "/api")
+    assert transport_pauses == [0.2, 0.4]
+
+
+def test_transports_sharing_a_registry_give_a_target_up_together():
+    url = f"http://127.0.0.1:{closed_port()}"
+    faults = FaultRegistry()
+    first = fault(LiveTransport(url + "/v1", faults=faults), url + "/v1/api")
+    second = fault(LiveTransport(url + "/v2/X/", faults=faults), url + "/v2/api")
+    assert second.cause == f"{first.cause} (first seen on {url}/v1/api; {url} is not tried again in this run)"
+    assert faults.unreachable_targets() == {url: (first, 1)}
+
+
 def test_negative_retries_mean_none():
     url = f"http://127.0.0.1:{closed_port()}"
     transport = LiveTransport(url, retries=-2)
@@ -301,7 +359,7 @@ def test_a_name_that_does_not_resolve_is_a_dns_failure_asked_again_on_a_retry(re
 def test_names_under_invalid_never_resolve_and_are_never_retried(resolver, transport_pauses, host):
     transport = LiveTransport(f"http://{host}", retries=3)
     error = fault(transport, f"http://{host}/api")
-    assert error.kind == "dns-failure"
+    assert (error.kind, error.url) == ("dns-failure", f"http://{host}/api")
     assert error.cause == f"the host name {host.lower()!r} could not be resolved (.invalid names never resolve)"
     assert resolver == [] and transport_pauses == []
     other_port = fault(transport, f"http://{host}:8080/api")  # another target on the same host: known already
@@ -320,6 +378,22 @@ def test_a_name_the_resolver_cannot_even_encode_is_a_dns_failure(resolver):
     error = fault(LiveTransport(f"http://{host}"), f"http://{host}/api")
     assert error.kind == "dns-failure"
     assert error.cause.startswith(f"the host name {host!r} could not be resolved (encoding with 'idna' codec failed (")
+
+
+def test_a_resolver_that_never_answers_does_not_hold_up_the_end_of_the_run():
+    """The look-up runs in a daemon thread: a process whose resolver hangs still ends when its checks end."""
+    code = (
+        "import socket, threading\n"
+        "socket.getaddrinfo = lambda *args, **kwargs: threading.Event().wait()\n"
+        "from pytest_cors.browser.exchange import HttpRequest\n"
+        "from pytest_cors.transport.live import LiveTransport\n"
+        "try:\n"
+        "    LiveTransport('http://hung.example.test', timeout=0.1).send(HttpRequest('GET', 'http://hung.example.test/'))\n"
+        "except Exception as error:\n"
+        "    print(error.kind)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=15)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "dns-failure\n", "")
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])

@@ -130,7 +130,7 @@ def test_a_hung_resolver_is_bounded_by_the_timeout(monkeypatch):
         release.set()
     assert resolver_still_blocked
     assert lookups == ["slow-dns.example.test"]
-    assert fault.kind == "dns-failure"
+    assert (fault.kind, fault.url) == ("dns-failure", "http://slow-dns.example.test/api")
     assert fault.cause == "resolving 'slow-dns.example.test' timed out after 0.3 s"
 
 
