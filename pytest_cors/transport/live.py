@@ -216,7 +216,7 @@ class LiveTransport:
 
     def __init__(
         self,
-        base_url: str,
+        base_url: str = "",
         *,
         timeout: float = 10.0,
         verify: Union[bool, str] = True,
@@ -226,7 +226,7 @@ class LiveTransport:
         faults: Optional[FaultRegistry] = None,
     ) -> None:
         self._base = base_url.rstrip("/")
-        self.origin = serialize_url_origin(base_url)
+        self.origin = serialize_url_origin(base_url) if base_url else ""  # no base: a sender to any URL
         self.timeout = timeout
         self.verify = verify
         self.retries = max(0, retries)

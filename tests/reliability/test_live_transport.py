@@ -300,6 +300,14 @@ def test_transports_sharing_a_registry_give_a_target_up_together():
     assert faults.unreachable_targets() == {url: (first, 1)}
 
 
+def test_without_a_base_url_a_transport_sends_to_any_url(fault_server):
+    """The browser and framework harnesses send to servers on several ports through one transport."""
+    servers = [fault_server(cors_reply()), fault_server(cors_reply())]
+    transport = LiveTransport()
+    assert (transport.base_url(), transport.origin) == ("", "")
+    assert [send(transport, server.url + "/api").status for server in servers] == [200, 200]
+
+
 def test_negative_retries_mean_none():
     url = f"http://127.0.0.1:{closed_port()}"
     transport = LiveTransport(url, retries=-2)
