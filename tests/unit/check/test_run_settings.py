@@ -44,6 +44,13 @@ def fault_of(run: CorsRun, url: str) -> List[str]:
     return str(fault.value).splitlines()
 
 
+def test_a_run_made_without_settings_waits_verifies_and_retries_as_the_plugin_does_by_default(runs):
+    """The Python API (README, *Using the audit from Python*) gets --cors-timeout's 10 s, verified TLS and no retries."""
+    runs.append(new_run())
+    transport = runs[0].live("https://api.example.com")
+    assert (transport.timeout, transport.verify, transport.retries) == (10.0, True, 0)
+
+
 def test_a_live_server_that_does_not_answer_is_a_timeout_after_the_runs_timeout(runs):
     runs.append(new_run(timeout=0.3))
     with FaultServer(silent) as server:
