@@ -227,7 +227,8 @@ def _first_hop(fetch: FetchRequest, profile: BrowserProfile) -> _Hop:
     headers = prepare_headers(memo(fetch, "_header_pairs", lambda: header_pairs(fetch.headers)), profile)
     body, headers = _body_and_headers(fetch, headers)
     method = normalize_method(fetch.method)
-    return _Hop(url=fetch.url, method=method, headers=headers, body=body, tainted=fetch.origin == NULL_ORIGIN)
+    # untainted: a page whose origin is already opaque sends ``Origin: null`` tainted or not
+    return _Hop(url=fetch.url, method=method, headers=headers, body=body, tainted=False)
 
 
 class _FetchLog:
@@ -358,11 +359,12 @@ def _follow_redirect(hop: _Hop, response: HttpResponse, unsafe: List[str], log: 
     if location is None or (
         urlsplit(location).scheme.lower() in ("http", "https") and not is_valid_http_url(location)
     ):
-        # Fetch: a Location that fails to parse is a network error.
+        # Fetch: a Location that fails to parse is a network error. (No engine's message for this
+        # one or the next names the Location, so neither passes it.)
         invalid = rules.Failure(rules.REDIRECT_INVALID_LOCATION, False, response.header("Location"), response.status)
-        return log.blocked(invalid, url, location=location)
+        return log.blocked(invalid, url)
     if hop.redirects + 1 > rules.MAX_REDIRECTS:
-        return log.blocked(rules.Failure(rules.REDIRECT_TOO_MANY, False, None, response.status), url, location=location)
+        return log.blocked(rules.Failure(rules.REDIRECT_TOO_MANY, False, None, response.status), url)
     if urlsplit(location).scheme.lower() not in ("http", "https"):
         return log.blocked(rules.Failure(rules.REDIRECT_SCHEME, False, location, response.status), url, location=location)
     if url_has_credentials(location):

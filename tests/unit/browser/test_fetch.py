@@ -290,6 +290,23 @@ def test_opaque_page_origin_sends_null(profile):
     assert not verdict.allowed
 
 
+@pytest.mark.parametrize("profile", ALL, ids=ids)
+def test_an_opaque_page_sends_null_on_every_hop_and_every_preflight(profile):
+    # a sandboxed page: Origin null from the start, before and after a cross-origin hop, preflights included
+    null = good_preflight(origin="null")
+    routes = {
+        ("OPTIONS", f"{API}/a"): null, ("PUT", f"{API}/a"): redirect(f"{API}/b", 307, "null"),
+        ("OPTIONS", f"{API}/b"): null, ("PUT", f"{API}/b"): redirect(f"{API2}/c", 307, "null"),
+        ("OPTIONS", f"{API2}/c"): null, ("PUT", f"{API2}/c"): ok(origin="null"),
+    }
+    verdict, server = run(profile, routes, url=f"{API}/a", method="PUT", body="x", origin="null")
+    assert verdict.allowed
+    assert server.wire() == [
+        ("OPTIONS", f"{API}/a", "null"), ("PUT", f"{API}/a", "null"), ("OPTIONS", f"{API}/b", "null"),
+        ("PUT", f"{API}/b", "null"), ("OPTIONS", f"{API2}/c", "null"), ("PUT", f"{API2}/c", "null"),
+    ]
+
+
 # --- redirects --------------------------------------------------------------------------------
 
 
