@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from typing import List
 
 import pytest
+import yaml
 
 from .lock_project import APP, BASE_POLICY, EVIL, make_project
 
@@ -21,7 +22,13 @@ import pytest
 
 @pytest.mark.cors(path="/api/items", origins=["https://app.example.com"])
 def test_body_fails():
-    assert 1 == 2, "the body's own check"
+    assert 1 == 2, "the body's own check\\nand its second line"
+
+
+@pytest.mark.xfail(reason="fixed upstream?\\nsee the ticket\\nand the log", strict=True)
+@pytest.mark.cors(path="/api/items", origins=["https://app.example.com"])
+def test_strict_xfail_passes():
+    pass
 
 
 def test_no_cors():
@@ -56,8 +63,11 @@ MATRIX = [
     "test_plain.py::test_body_fails  /api/items  FAILING",
     "  origin                   method  expected  chrome   firefox  safari   max-age  audit",
     "  https://app.example.com  GET     allowed   allowed  allowed  allowed  -        -",
+    "test_plain.py::test_strict_xfail_passes  /api/items  FAILING",
+    "  origin                   method  expected  chrome   firefox  safari   max-age  audit",
+    "  https://app.example.com  GET     allowed   allowed  allowed  allowed  -        -",
 ]
-ONE_LINE = "cors: 9 cases on 5 endpoints, 3 failing (users, test_items, test_body_fails)"
+ONE_LINE = "cors: 10 cases on 6 endpoints, 4 failing (users, test_items, test_body_fails, test_strict_xfail_passes)"
 
 
 def from_matrix(lines: List[str]) -> List[str]:
@@ -77,7 +87,7 @@ def failing(project):
 
 def test_each_item_that_checked_cors_has_its_record_in_collection_order(failing):
     result = failing.run("--cors-report", "out/cors.json", "--junitxml=out/junit.xml")
-    result.assert_outcomes(failed=3, passed=5, skipped=2, errors=1)
+    result.assert_outcomes(failed=4, passed=5, skipped=2, errors=1)
     data = json.loads((failing.pytester.path / "out" / "cors.json").read_text(encoding="utf-8"))
     users = "cors_api.yaml::users"
     put = "CORS contract '{}' violated: PUT http://testserver/api/{} from origin https://app.example.com"
@@ -92,9 +102,18 @@ def test_each_item_that_checked_cors_has_its_record_in_collection_order(failing)
         ("test_items.py::test_items", "failed", put.format("test_items", "items"),
          [("test_items", f"GET {APP}", "allowed"), ("test_items", f"PUT {APP}", "allowed")]),
         ("test_plain.py::test_body_fails", "failed", "AssertionError: the body's own check", [("test_body_fails", f"GET {APP}", "allowed")]),
+        ("test_plain.py::test_strict_xfail_passes", "failed", "[XPASS(strict)] fixed upstream?",
+         [("test_strict_xfail_passes", f"GET {APP}", "allowed")]),
         ("test_plain.py::test_skips_after_its_contract_ran", "skipped", "Skipped: not on this platform",
          [("test_skips_after_its_contract_ran", f"GET {APP}", "allowed")]),
     ]
+    [put_case] = data["records"][1]["cases"]  # a .json report carries every exchange and console message
+    assert [(e["kind"], e["request"]["method"]) for e in put_case["exchanges"]] == [("preflight", "OPTIONS")]
+    assert put_case["browsers"]["chrome"]["message"] == (
+        "Access to fetch at 'http://testserver/api/users' from origin 'https://app.example.com' has been blocked by CORS "
+        "policy: Method PUT is not allowed by Access-Control-Allow-Methods in preflight response."
+    )
+    assert (put_case["owner"], put_case["snapshot"]) == ("cors_api.yaml", [])
     assert from_matrix(result.stdout.lines)[1:] == MATRIX[1:] + [ONE_LINE]
     properties = {
         case.get("name"): [(p.get("name"), p.get("value")) for p in case.iter("property")]
@@ -205,7 +224,7 @@ def test_one_notable_item_is_enough_to_show_the_matrix(project, kind):
     ], consecutive=True)
 
 
-def test_an_audit_finding_of_a_passing_test_shows_the_matrix(project):
+def test_an_audit_finding_of_a_passing_test_shows_the_matrix_and_is_in_its_record(project):
     project.app({"origins": "reflect", "credentials": True})
     project.pytester.makepyfile(test_one=NOTABLE["body-fails"].replace("    assert 0", "    pass"))
     result = project.run("--cors-audit", "warn")
@@ -218,3 +237,43 @@ def test_an_audit_finding_of_a_passing_test_shows_the_matrix(project):
         "test_one.py::test_one  /api/items  FAILING",
         "cors: 1 cases on 1 endpoints, 1 failing (test_one); audit: 23 of 24 findings failing",
     ])
+    project.pytester.makefile(".yaml", cors_api="contracts:\n  - name: api\n    path: /api\n    origins: [https://app.example.com]\n")
+    project.run("--cors-audit", "warn", "--cors-report", "out/cors.json", "-k", "test_one or reflect-any-origin or api[GET")
+    records = {r["nodeid"]: r for r in json.loads((project.pytester.path / "out" / "cors.json").read_text(encoding="utf-8"))["records"]}
+    findings = records["test_one.py::test_one"]["findings"]
+    assert (len(findings), findings[0], findings[-1]["probe"], findings[-1]["failing"]) == (24, {
+        "probe": "reflect-any-origin", "severity": "critical", "failing": True, "origin": "https://evil.invalid",
+        "summary": "https://evil.invalid can read GET http://testserver/api/items with the user's credentials (cookies) "
+        "in Chrome, Firefox, Safari",
+        "contract": "test_one", "contract_id": "test_one.py::test_one", "url": "http://testserver/api/items",
+    }, "missing-vary", False)  # below the default threshold (medium)
+    assert [c["case"] for c in records["test_one.py::test_one"]["cases"]] == [f"GET {APP}"]  # not the audit's requests
+    audit_item = records["cors_api.yaml::api[audit:reflect-any-origin]"]
+    assert (audit_item["cases"], audit_item["findings"][0]["probe"], len(audit_item["findings"])) == ([], "reflect-any-origin", 23)
+    assert [c["case"] for c in records[f"cors_api.yaml::api[GET-{APP}]"]["cases"]] == [f"GET {APP}"]
+
+
+def test_each_case_carries_only_its_own_lockfile_changes(project):
+    """A contract name with '::' in it still belongs to its YAML file (the lockfile's owner)."""
+    project.app(BASE_POLICY)
+    project.pytester.makefile(
+        ".yaml", cors_api="contracts:\n  - name: v1::users\n    path: /api/users\n    origins: [https://app.example.com]\n"
+        "    methods: [GET, PUT]\n",
+    )
+    project.run("--cors-snapshot-update").assert_outcomes(passed=2)
+    lockfile = yaml.safe_load((project.pytester.path / "cors.lock.yaml").read_text(encoding="utf-8"))["policies"]
+    [(owner, contracts)] = lockfile.items()
+    assert (owner, list(contracts)) == ("cors_api.yaml", ["v1::users"])
+    put = contracts["v1::users"][f"PUT {APP}"]  # the whole policy, not only the Max-Age the matrix shows
+    assert put["preflight"]["access-control-allow-methods"] == "GET, PUT"
+    assert put["actual"] == {"access-control-allow-origin": APP, "vary": "origin"}
+    project.app({**BASE_POLICY, "max_age": 86400})  # only the PUT case has a preflight
+    project.run("--cors-report", "out/cors.json").assert_outcomes(passed=1, failed=1)
+    data = json.loads((project.pytester.path / "out" / "cors.json").read_text(encoding="utf-8"))
+    assert [(c["owner"], c["case"], c["snapshot"]) for r in data["records"] for c in r["cases"]] == [
+        ("cors_api.yaml", f"GET {APP}", []),
+        ("cors_api.yaml", f"PUT {APP}", [{
+            "kind": "loosened", "contract": "cors_api.yaml::v1::users", "case": f"PUT {APP}",
+            "summary": "preflight: Access-Control-Max-Age is now 86400 (was 600): preflights are cached longer",
+        }]),
+    ]

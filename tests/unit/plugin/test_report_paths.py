@@ -7,6 +7,7 @@ import pytest
 from pytest_cors.plugin.reporting import report_paths
 
 from .conftest import build_config
+from .test_option_help import help_sections
 
 
 @pytest.fixture
@@ -43,3 +44,10 @@ def test_an_unknown_format_is_a_usage_error_naming_its_source(dirs, args, ini, s
     assert str(error.value) == (
         f"pytest-cors: {source}: {str(root / name)!r}: unknown report format {suffix}; end the file name with .json, .md or .html"
     )
+
+
+def test_the_help_lists_the_option_and_its_ini_twin(tmp_path):
+    sections = help_sections(tmp_path)
+    text = "write a CORS report; the format follows the suffix: .json, .md or .html (repeatable)"
+    assert sections["options"]["--cors-report=PATH"] == text
+    assert sections["ini"]["cors_report (args):"] == text + " (space-separated paths)"
