@@ -107,6 +107,15 @@ def test_each_item_that_checked_cors_has_its_record_in_collection_order(failing)
         ("test_plain.py::test_skips_after_its_contract_ran", "skipped", "Skipped: not on this platform",
          [("test_skips_after_its_contract_ran", f"GET {APP}", "allowed")]),
     ]
+    result.stdout.fnmatch_lines([  # a YAML item's failure: headed "cors: <item>", the plain report without a traceback
+        "_* cors: users[[]PUT-https://app.example.com[]] _*",
+        "CORS contract 'users' violated: PUT http://testserver/api/users from origin https://app.example.com",
+        "  expected: allowed",
+    ], consecutive=True)
+    result.stdout.fnmatch_lines([
+        "_* ERROR at setup of cors: gone[[]GET-https://app.example.com[]] _*",
+        "cannot reach the target: connection-refused",
+    ], consecutive=True)
     [put_case] = data["records"][1]["cases"]  # a .json report carries every exchange and console message
     assert [(e["kind"], e["request"]["method"]) for e in put_case["exchanges"]] == [("preflight", "OPTIONS")]
     assert put_case["browsers"]["chrome"]["message"] == (
