@@ -124,8 +124,9 @@ MODULES: Dict[str, List[str]] = {
     ],
     "pytest_cors/plugin/items.py": [
         # the installed plugin left out of the outer session: its collection runs items.py, and a mutant there would
-        # break collection of the selection itself (mutmut refuses to run); the pytester runs load the plugin
-        "-pno:cors", "tests/plugin/test_item_records.py",
+        # break collection of the selection itself (mutmut refuses to run); the pytester runs load the plugin.
+        # test_report_paths.py imports the plugin's modules before any pytester run (which would drop them afterwards)
+        "-pno:cors", "tests/unit/plugin/test_report_paths.py", "tests/plugin/test_item_records.py",
         "tests/plugin/test_speed_behaviour.py::test_the_marker_fixture_is_set_up_only_for_marked_items_and_in_its_autouse_place",
         "tests/plugin/test_speed_behaviour.py::test_items_sharing_a_fixture_closure_still_get_every_fixture",
         "tests/plugin/test_speed_behaviour.py::test_yaml_items_structured_ids_are_what_pytest_parses_from_their_node_ids",

@@ -31,7 +31,7 @@ STYLES = {"good": {"green": True}, "bad": {"red": True, "bold": True}, "warn": {
 def pytest_addoption(parser: pytest.Parser) -> None:
     """Add ``--cors-report`` and its ini twin to the plugin's option group."""
     group = option_group(parser)
-    group.addoption("--cors-report", dest="cors_report", action="append", default=[], metavar="PATH", help=HELP_REPORT)
+    group.addoption("--cors-report", action="append", metavar="PATH", help=HELP_REPORT)  # read as cors_report; None when absent
     parser.addini("cors_report", help=HELP_REPORT + " (space-separated paths)", type="args", default=[])
 
 

@@ -176,9 +176,9 @@ def test_a_deselected_marked_test_still_has_its_declared_contracts_judged_for_st
     project.pytester.makepyfile(test_shop=CLASS_TEST)
     project.run("--cors-snapshot-update").assert_outcomes(passed=2)
     project.pytester.makepyfile(test_shop=CLASS_TEST.replace('["GET", "PUT"]', '["GET"]'))
-    result = project.run("-k", "test_other")  # the file's inventory travels with the teardown of the test that ran
+    result = project.run("-k", "test_other", "--color=yes")  # the file's inventory travels with the teardown of the test that ran
     result.stdout.fnmatch_lines([
-        "=* CORS lockfile cors.lock.yaml: stale entries =*",
+        "\x1b[33m=* CORS lockfile cors.lock.yaml: stale entries =*\x1b[0m",
         "  stale  test_shop.py::TestShop::test_items [[]PUT https://app.example.com]: the contract no longer has this origin and method",
         "  remove them with pytest --cors-snapshot-update",
     ])
@@ -277,7 +277,12 @@ def test_each_case_carries_only_its_own_lockfile_changes(project):
     assert put["preflight"]["access-control-allow-methods"] == "GET, PUT"
     assert put["actual"] == {"access-control-allow-origin": APP, "vary": "origin"}
     project.app({**BASE_POLICY, "max_age": 86400})  # only the PUT case has a preflight
-    project.run("--cors-report", "out/cors.json").assert_outcomes(passed=1, failed=1)
+    result = project.run("--cors-report", "out/cors.json")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines([  # the matrix gains the lockfile column
+        "  origin                   method  expected  chrome   firefox  safari   max-age  audit  lockfile",
+        "  https://app.example.com  PUT     allowed   allowed  allowed  allowed  86400    -      loosened",
+    ])
     data = json.loads((project.pytester.path / "out" / "cors.json").read_text(encoding="utf-8"))
     assert [(c["owner"], c["case"], c["snapshot"]) for r in data["records"] for c in r["cases"]] == [
         ("cors_api.yaml", f"GET {APP}", []),
@@ -286,3 +291,16 @@ def test_each_case_carries_only_its_own_lockfile_changes(project):
             "summary": "preflight: Access-Control-Max-Age is now 86400 (was 600): preflights are cached longer",
         }]),
     ]
+
+
+def test_the_matrix_marks_failing_endpoints_and_cells_in_colour_when_asked(project):
+    make_project(project, {"origins": [APP], "methods": "GET"})
+    lines = project.run("--color=yes", "-v").stdout.lines
+    red, green, end = "\x1b[31m\x1b[1m", "\x1b[32m", "\x1b[0m"
+    for line in [
+        f"cors_api.yaml::users  /api/users  {red}FAILING{end}",
+        f"  https://app.example.com   PUT     {red}allowed {end}  {red}blocked{end}  {red}blocked{end}  {red}blocked{end}  none     -",
+        f"  https://evil.example.net  GET     blocked   {green}blocked{end}  {green}blocked{end}  {green}blocked{end}  -        -",
+        f"cors_api.yaml::orders  /api/orders  {green}ok{end}",
+    ]:
+        assert line in lines
