@@ -182,6 +182,11 @@ def test_a_deselected_marked_test_still_has_its_declared_contracts_judged_for_st
         "  stale  test_shop.py::TestShop::test_items [[]PUT https://app.example.com]: the contract no longer has this origin and method",
         "  remove them with pytest --cors-snapshot-update",
     ])
+    # a test that ran and passed without its marker: everything it had locked is stale
+    project.pytester.makepyfile(test_shop=CLASS_TEST.replace("    @pytest.mark.cors(", "    # @pytest.mark.cors("))
+    project.run("-k", "test_items").stdout.fnmatch_lines(
+        ["  stale  test_shop.py::TestShop::test_items: the contract no longer exists"]
+    )
 
 
 NOTABLE = {
