@@ -88,8 +88,19 @@ PACKAGES: Dict[str, Tuple[List[str], List[str]]] = {
     "snapshot": (["pytest_cors/snapshot/*"], ["tests/unit/snapshot"]),
     # inference, OpenAPI reading, probing and rendering on real apps in-process and a real server on 127.0.0.1
     "record": (["pytest_cors/record/*"], ["tests/unit/record"]),
-    # the command in-process (main(argv) on real apps); test_record_process.py runs it as a subprocess, left out
-    "cli": (["pytest_cors/cli/*"], ["tests/unit/cli", "--ignore", "tests/unit/cli/test_record_process.py"]),
+    # the command in-process (main(argv) on plain WSGI apps and a 127.0.0.1 server, exact messages and exit codes);
+    # left out: test_record_process.py (subprocesses) and the test_record.py tests that run pytest on the written
+    # file (pytester, 2-3 s each: they test the file against the plugin, the command's output is asserted here)
+    "cli": (
+        ["pytest_cors/cli/*"],
+        ["tests/unit/cli/test_record_command.py", "tests/unit/cli/test_summary.py",
+         "tests/unit/cli/test_record.py::test_usage_errors_exit_2_and_name_the_option",
+         "tests/unit/cli/test_record.py::test_bad_openapi_yaml_names_file_and_line",
+         "tests/unit/cli/test_record.py::test_never_overwrites_without_force",
+         "tests/unit/cli/test_record.py::test_output_to_stdout",
+         "tests/unit/cli/test_record.py::test_url_password_is_never_written",
+         "tests/unit/cli/test_record.py::test_browsers_that_disagree_are_neither_allowed_nor_denied"],
+    ),
 }
 #: module -> its own tests, where the package's selection is much slower than what exercises the module
 MODULES: Dict[str, List[str]] = {

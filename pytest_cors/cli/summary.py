@@ -56,6 +56,8 @@ def print_summary(
                 write(f"    * {note}")
             if cell.outcome is Outcome.MIXED:
                 write(f"    ! {cell.method} from {cell.origin}: {cell.reason}")
+        for note in endpoint.dropped:
+            write(f"    ! {note}")
     findings = [f for endpoint in recorded for item in endpoint.contracts for f in item.findings]
     write()
     if not findings:

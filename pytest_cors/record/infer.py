@@ -37,7 +37,7 @@ class Draft:
 
 
 def _ordered(items: Sequence[str], order: Sequence[str]) -> Tuple[str, ...]:
-    return tuple(sorted(items, key=lambda item: order.index(item) if item in order else len(order)))
+    return tuple(sorted(items, key=order.index))
 
 
 def group_cells(cells: Sequence[Cell], methods: Sequence[str]) -> List[Tuple[Tuple[str, ...], Tuple[str, ...], Request, List[Cell]]]:

@@ -29,6 +29,8 @@ SKIPPED_OPERATIONS = ("options", "trace")
 #: Placeholder for a path parameter without any example, per schema type.
 PLACEHOLDERS = {"integer": "1", "number": "1"}
 DEFAULT_PLACEHOLDER = "example"
+#: References followed in a chain before giving up (a cycle: the value is then not a parameter, and ignored).
+MAX_REFERENCE_HOPS = 20
 _TEMPLATE = re.compile(r"\{([^{}/]+)\}")
 
 
@@ -80,7 +82,7 @@ def _where(data: Any, steps: Tuple[Any, ...], name: str) -> str:
 def _resolve(document: Mapping[str, Any], value: Any, name: str) -> Any:
     """Follow a local ``$ref`` (``#/components/parameters/Id``); other references are refused."""
     seen = 0
-    while isinstance(value, Mapping) and "$ref" in value and seen < 20:
+    while isinstance(value, Mapping) and "$ref" in value and seen < MAX_REFERENCE_HOPS:
         ref = value["$ref"]
         if not isinstance(ref, str) or not ref.startswith("#/"):
             raise OpenApiError(
@@ -99,7 +101,8 @@ def _resolve(document: Mapping[str, Any], value: Any, name: str) -> Any:
 
 def _example(parameter: Mapping[str, Any]) -> Tuple[Optional[str], str]:
     """The value to put in a path template, and where it came from."""
-    schema = parameter.get("schema") if isinstance(parameter.get("schema"), Mapping) else parameter
+    nested = parameter.get("schema")
+    schema: Mapping[str, Any] = nested if isinstance(nested, Mapping) else parameter  # Swagger 2: its own schema
     if "example" in parameter:
         return str(parameter["example"]), "example"
     examples = parameter.get("examples")
@@ -108,19 +111,18 @@ def _example(parameter: Mapping[str, Any]) -> Tuple[Optional[str], str]:
             if isinstance(example, Mapping) and "value" in example:
                 return str(example["value"]), "examples"
     for key in ("example", "default"):
-        if isinstance(schema, Mapping) and key in schema:
+        if key in schema:
             return str(schema[key]), key
-    if isinstance(schema, Mapping) and isinstance(schema.get("enum"), list) and schema["enum"]:
+    if isinstance(schema.get("enum"), list) and schema["enum"]:
         return str(schema["enum"][0]), "enum"
-    kind = schema.get("type") if isinstance(schema, Mapping) else None
-    return None, PLACEHOLDERS.get(str(kind), DEFAULT_PLACEHOLDER)
+    return None, PLACEHOLDERS.get(str(schema.get("type")), DEFAULT_PLACEHOLDER)
 
 
 def _path_parameters(document: Mapping[str, Any], item: Mapping[str, Any], name: str) -> Dict[str, Mapping[str, Any]]:
     found: Dict[str, Mapping[str, Any]] = {}
     operations = [item] + [item[m] for m in OPERATION_METHODS if isinstance(item.get(m), Mapping)]
     for holder in operations:
-        parameters = holder.get("parameters", [])
+        parameters = holder.get("parameters")
         if not isinstance(parameters, list):
             continue
         for parameter in parameters:
@@ -172,10 +174,10 @@ def _server_url(document: Mapping[str, Any]) -> Optional[str]:
 
 
 def base_path_of(server_url: Optional[str]) -> str:
-    """The path prefix of a server URL (``https://api.example.com/v1`` -> ``/v1``)."""
+    """The path prefix of a server URL (``https://api.example.com/v1``, ``//api.example.com/v1``, ``/v1`` -> ``/v1``)."""
     if not server_url:
         return ""
-    path = urlsplit(server_url).path if "://" in server_url else server_url
+    path = urlsplit(server_url).path
     return path.rstrip("/") if path.startswith("/") else ""
 
 

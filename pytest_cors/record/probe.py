@@ -81,7 +81,12 @@ def _refused_header(result: CaseResult, headers: Sequence[str]) -> Optional[str]
 
 
 def _credentials_refused(result: CaseResult) -> bool:
-    return all(v.failure is not None and v.failure.code in CREDENTIAL_FAILURES for v in result.verdicts)
+    """Whether the server refuses credentials: one browser saying so is enough.
+
+    The others may report another failure of the same response first (Safari names a
+    preflight's error status before its missing ``Access-Control-Allow-Credentials: true``).
+    """
+    return any(v.failure is not None and v.failure.code in CREDENTIAL_FAILURES for v in result.verdicts)
 
 
 def _headers_one_by_one(path: str, origin: str, method: str, shape: Request, result: CaseResult, check: CheckCase) -> Optional[List[str]]:
@@ -90,14 +95,16 @@ def _headers_one_by_one(path: str, origin: str, method: str, shape: Request, res
     Some servers (Starlette's CORSMiddleware: 400 "Disallowed CORS headers")
     answer a preflight that asks for an unlisted header with an error, so the
     engine cannot say which header it was. Then each header is tried on top of
-    those already accepted; None when even no header at all is accepted.
+    those already accepted, without credentials (a server that refuses them is
+    found out in the next round, with a note of its own); None when even no
+    header at all is accepted.
     """
     if not shape.headers or not all(v.failure is not None and v.failure.code == rules.PREFLIGHT_STATUS for v in result.verdicts):
         return None
     kept: List[str] = []
     for name in (None, *shape.headers):
         candidate = kept + ([name] if name else [])
-        trial = Request(tuple(candidate), shape.credentials)
+        trial = Request(tuple(candidate))
         if check(draft_contract(path, [origin], [method], trial).cases()[0]).passed:
             kept = candidate
         elif name is None:
@@ -110,7 +117,7 @@ def probe_cell(path: str, origin: str, method: str, wanted: Request, check: Chec
     headers: List[str] = list(wanted.headers)
     credentials = wanted.credentials
     notes: List[str] = []
-    for _ in range(len(wanted.headers) + 2):  # each round drops one header or credentials
+    while True:  # each round that does not return drops a header or the credentials: at most len(headers) + 1
         shape = Request(tuple(headers), credentials)
         case = draft_contract(path, [origin], [method], shape).cases()[0]
         result = check(case)
@@ -141,7 +148,6 @@ def probe_cell(path: str, origin: str, method: str, wanted: Request, check: Chec
             headers = kept
             continue
         return Cell(origin, method, Outcome.BLOCKED, shape, result, result.verdicts[0].message, tuple(notes))
-    return Cell(origin, method, Outcome.BLOCKED, Request(tuple(headers), credentials), None, "no accepted request shape", tuple(notes))
 
 
 def probe_endpoint(path: str, origins: Sequence[str], methods: Sequence[str], wanted: Request, check: CheckCase) -> Tuple[Cell, ...]:

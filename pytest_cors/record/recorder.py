@@ -36,6 +36,8 @@ ACCEPTED_SEVERITY = "medium"
 CANDIDATES_PER_PROBE = 3
 #: Rounds of "check every case, drop what fails" before the recorder gives up on a contract.
 VERIFY_ROUNDS = 3
+#: Why a contract was given up after VERIFY_ROUNDS (shown for its path: the contract itself is not written).
+UNVERIFIED = "could not be verified: the server answered differently on every check (unstable policy?)"
 
 Audit = Callable[[CorsContract], Sequence[Finding]]
 
@@ -71,12 +73,14 @@ class RecordedContract:
 
 @dataclass(frozen=True)
 class RecordedEndpoint:
-    """One probed path: the methods tried, each (origin, method) cell, and the contracts to write."""
+    """One probed path: the methods tried, each (origin, method) cell, the contracts to write, and why any was not."""
 
     endpoint: Endpoint
     methods: Tuple[str, ...]
     cells: Tuple[Cell, ...]
     contracts: Tuple[RecordedContract, ...]
+    #: A line per contract given up as unverifiable (``<name>: could not be verified: ...``).
+    dropped: Tuple[str, ...] = ()
 
 
 def parse(data: Dict[str, Any]) -> CorsContract:
@@ -187,7 +191,7 @@ def verify(recorded: RecordedContract, check: CheckCase) -> Optional[CorsContrac
             return contract
         for case, result in failing:
             _fix(recorded, case, [p.kind for p in result.problems])
-    recorded.notes.append("could not be verified: the server answered differently on every check (unstable policy?)")
+    recorded.notes.append(UNVERIFIED)
     return None
 
 
@@ -229,9 +233,12 @@ def record_endpoint(endpoint: Endpoint, settings: RecordSettings, check: CheckCa
         deny_only = _deny_only(endpoint.path, endpoint.path, cells, methods, settings)
         recorded += [deny_only] if deny_only else []
     kept: List[RecordedContract] = []
+    dropped: List[str] = []
     for item in recorded:
         contract = verify(item, check)
         if contract is not None:
             item.contract = _audit(item, contract, audit)
             kept.append(item)
-    return RecordedEndpoint(endpoint, tuple(methods), cells, tuple(kept))
+        elif UNVERIFIED in item.notes:
+            dropped.append(f"{item.data['name']}: {UNVERIFIED}")
+    return RecordedEndpoint(endpoint, tuple(methods), cells, tuple(kept), tuple(dropped))

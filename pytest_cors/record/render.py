@@ -99,7 +99,7 @@ def _origin_list(key: str, origins: Sequence[str], comments: Dict[str, str], ind
 def render_contract(item: RecordedContract) -> List[str]:
     """One ``- name: ...`` entry of the ``contracts:`` list, with its comments above it."""
     indent = "    "
-    lines: List[str] = _comment("\n".join(item.notes), "  ") if item.notes else []
+    lines = _comment("\n".join(item.notes), "  ")
     lines += _finding_lines(item.findings, item.skipped, "  ")
     data = item.data
     first = True
@@ -109,7 +109,7 @@ def render_contract(item: RecordedContract) -> List[str]:
         value = data[key]
         prefix = "  - " if first else indent
         first = False
-        if key in ("origins", "deny_origins"):
+        if key == "deny_origins":  # one per line when the recorder says why each is refused
             entry = _origin_list(key, value, item.deny_comments, indent)
             lines.append(prefix + entry[0].strip())
             lines += entry[1:]
@@ -137,6 +137,7 @@ def render_file(endpoints: Sequence[RecordedEndpoint], *, target: str, header: S
             lines += [line for note in cell.notes for line in _comment(note, "  ")]
             if not cell.allowed:
                 lines += _comment(f"{cell.method} from {cell.origin}: {cell.outcome.value}: {cell.reason}", "  ")
+        lines += [line for note in recorded.dropped for line in _comment(note, "  ")]
         if not recorded.contracts:
             lines += _comment("nothing recorded for this path: no origin is allowed or cleanly refused", "  ")
         for item in recorded.contracts:

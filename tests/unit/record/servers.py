@@ -5,8 +5,12 @@ Every request goes through the real in-process transport and the real verdict en
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+
+from werkzeug.serving import make_server
 
 from pytest_cors.audit.runner import ContractAudit
 from pytest_cors.browser.profiles import select_profiles
@@ -43,8 +47,16 @@ class Server:
     anyone: Optional[Grant] = None
     strict_headers: bool = False
     requests: List[str] = field(default_factory=list)
+    #: origin -> the Grant of its 1st, 2nd, ... request (the last one for every later request): a policy that changes
+    changing: Dict[str, List[Optional[Grant]]] = field(default_factory=dict)
+    #: Access-Control-Allow-Origin sent to every refused origin (a server that answers with its one allowed origin)
+    fallback_origin: str = ""
 
     def grant(self, origin: str) -> Optional[Grant]:
+        if origin in self.changing:
+            seen = sum(1 for r in self.requests if r.split(" ", 1)[1] == origin)
+            sequence = self.changing[origin]
+            return sequence[min(seen, len(sequence)) - 1]
         return self.grants.get(origin, self.anyone)
 
     def __call__(self, environ: Dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -73,6 +85,8 @@ class Server:
             if grant.expose:
                 headers.append(("Access-Control-Expose-Headers", grant.expose))
             headers += [("X-Total-Count", "1"), ("X-Request-Id", "r1")]
+        elif origin and self.fallback_origin:
+            headers.append(("Access-Control-Allow-Origin", self.fallback_origin))
         start_response(status, headers + [("Content-Type", "application/json")])
         return [b"[]"]
 
@@ -86,12 +100,25 @@ class Server:
         return headers
 
 
-class Target:
-    """A real run against ``app`` in-process: ``check`` and ``audit`` as ``pytest-cors record`` builds them."""
+@contextlib.contextmanager
+def serve(app: Callable[..., Any]) -> Iterator[str]:
+    """``app`` over real HTTP on 127.0.0.1 (an ephemeral port): its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
 
-    def __init__(self, app: Callable[..., Any], browsers: str = "all") -> None:
+
+class Target:
+    """A real run against ``app`` (in-process, or the live URL ``url``): ``check`` and ``audit`` as the command builds them."""
+
+    def __init__(self, app: Callable[..., Any], browsers: str = "all", url: str = "") -> None:
         self.run = CorsRun(profiles=select_profiles(browsers), redactor=Redactor())
-        self.transport = self.run.app(app)
+        self.transport: Any = self.run.live(url) if url else self.run.app(app)
 
     def check(self, case: ContractCase) -> CaseResult:
         return self.run.run_case(case, self.transport)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pytest_cors.record.infer import infer_drafts, refused_everywhere
-from pytest_cors.record.probe import Cell, Outcome, Request
+from pytest_cors.record.probe import Cell, Outcome, Request, probe_endpoint
+
+from .servers import Grant, Server, Target
 
 A, B, C = "https://a.example", "https://b.example", "https://c.example"
 AUTH = Request(("Authorization",), True)
@@ -37,3 +39,12 @@ def test_browsers_that_disagree_are_neither_allowed_nor_refused():
     cells = [cell(A, "GET", Outcome.MIXED)]
     assert infer_drafts(cells, ["GET"]) == []
     assert not refused_everywhere(cells, A, ["GET"])
+
+
+def test_a_response_naming_the_origin_without_vary_origin_gives_vary_false_and_the_reason():
+    target = Target(Server({A: Grant(("GET",), vary=False), B: Grant(("GET",))}))
+    cells = probe_endpoint("/u", [B, A], ["GET"], Request(), target.check)
+    [draft] = infer_drafts(cells, ["GET"])
+    assert (draft.origins, draft.vary, draft.public) == ((B, A), False, False)
+    assert draft.notes == ("vary: false because the GET response to https://a.example allows 'https://a.example' without "
+                           "'Vary: Origin' (a shared cache can serve it to another origin: see the audit's missing-vary)",)

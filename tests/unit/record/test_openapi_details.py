@@ -76,6 +76,19 @@ def test_a_path_item_may_itself_be_a_reference(tmp_path):
     assert endpoints(tmp_path, {"/u": {"$ref": "#/components/pathItems/Users"}}, **top) == [("/u", ("GET", "HEAD", "PATCH"), "/u", ())]
 
 
+def chain(hops: int) -> dict:
+    """Parameters R0 -> R1 -> ... -> R<hops>, the last one the path parameter itself."""
+    parameters = {f"R{n}": {"$ref": f"#/components/parameters/R{n + 1}"} for n in range(hops)}
+    parameters[f"R{hops}"] = {"name": "id", "in": "path", "example": 5}
+    return {"components": {"parameters": parameters}}
+
+
+def test_a_chain_of_twenty_references_is_followed_and_a_longer_one_is_not(tmp_path):
+    path = {"/x/{id}": {"get": {"parameters": [{"$ref": "#/components/parameters/R0"}]}}}
+    assert endpoints(tmp_path, path, **chain(19))[0][0] == "/x/5"  # 20 references, counting the one in the operation
+    assert endpoints(tmp_path, path, **chain(20))[0][0] == "/x/example"
+
+
 def test_a_reference_cycle_stops_and_the_parameter_is_ignored(tmp_path):
     top = {"components": {"parameters": {"A": {"$ref": "#/components/parameters/B"}, "B": {"$ref": "#/components/parameters/A"}}}}
     [(path, _, _, notes)] = endpoints(tmp_path, {"/x/{id}": {"get": {"parameters": [{"$ref": "#/components/parameters/A"}]}}}, **top)
@@ -117,6 +130,8 @@ def test_swagger2_server_url(tmp_path, top, url, first_path):
 
 
 def test_base_path_of():
+    assert base_path_of("//api.example.com/v1/") == "/v1"  # a relative URL with a host: not a path "//api.example.com/v1"
+    assert base_path_of("https://api.example.com/UX") == "/UX"
     assert base_path_of("https://api.example.com") == ""
     assert base_path_of("https://api.example.com/") == ""
     assert base_path_of("api/v1") == ""
@@ -151,6 +166,27 @@ def test_errors_name_file_line_and_column(tmp_path, content, name, message):
     with pytest.raises(OpenApiError) as raised:
         read_openapi(path)
     assert str(raised.value) == message.format(path=path)
+
+
+def test_a_document_that_is_not_utf8_names_file_line_and_byte(tmp_path):
+    path = tmp_path / "openapi.yaml"
+    path.write_bytes(b"openapi: 3.0.0\npaths: {/a: {get: {}}}\ninfo: \xff\n")
+    with pytest.raises(OpenApiError) as raised:
+        read_openapi(path)
+    assert str(raised.value) == f"{path}:3:7: the file is not valid UTF-8 (byte 0xff at offset 44); save it as UTF-8"
+
+
+def test_a_path_item_reference_to_nothing_says_where(tmp_path):
+    path = tmp_path / "openapi.yaml"
+    path.write_text('openapi: 3.0.0\npaths:\n  /a: {$ref: "#/nope"}\n')
+    with pytest.raises(OpenApiError) as raised:
+        read_openapi(path)
+    assert str(raised.value) == f"{path}:3:14: reference '#/nope' points to nothing"
+
+
+def test_a_path_without_operations_is_skipped_and_the_next_ones_read(tmp_path):
+    paths = {"/a": {"options": {}}, "/b": {"summary": "no operation"}, "/c": {"get": {}}}
+    assert endpoints(tmp_path, paths) == [("/c", ("GET",), "/c", ())]
 
 
 def test_an_unreadable_document_says_why(tmp_path):

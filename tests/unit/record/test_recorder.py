@@ -6,7 +6,7 @@ from typing import Any, Dict, List
 
 from pytest_cors.record.probe import Outcome, Request
 
-from .servers import Grant, Server, Target
+from .servers import Grant, Server, Target, serve
 
 A, B, C = "https://app.example.com", "https://admin.example.com", "https://other.example.org"
 #: The deny origins the audit probes of a contract allowing only A give, each refused today.
@@ -196,3 +196,48 @@ def test_credentialed_reflection_is_accepted_only_through_a_loud_skip():
     assert "reflect-any-origin" in item.data["audit"]["skip"]
     assert "missing-vary" not in item.data["audit"]["skip"]  # low: reported, not skipped
     assert any(f.probe == "missing-vary" for f in item.findings)
+
+
+def test_a_400_preflight_server_without_credentials_drops_credentials_then_narrows_headers():
+    # Chrome and Firefox name the missing ACAC: true, Safari the 400 status: the credentials go first either way
+    server = Server({A: Grant(("GET",), ("Content-Type",), False)}, strict_headers=True)
+    recorded = Target(server).record("/u", [A], ["GET"], ["Authorization", "Content-Type"], True)
+    [(_, _, outcome, shape, notes)] = cells(recorded)
+    assert (outcome, shape) == (Outcome.ALLOWED, Request(("Content-Type",), False))
+    assert [note.split(" (")[0] for note in notes] == [
+        "GET from https://app.example.com: credentialed requests are refused",
+        "GET from https://app.example.com: request header Authorization is refused: the preflight that asks for it fails",
+    ]
+
+
+def test_the_max_age_of_a_group_comes_from_its_preflights_whatever_the_order_of_methods():
+    server = Server({A: Grant(("GET", "PUT"), max_age="600")})
+    [item] = Target(server).record("/u", [A], ["GET", "PUT"]).contracts  # GET: no preflight, PUT: one
+    assert item.data["max_age"] == 600
+
+
+def test_on_a_live_url_unsafe_requests_are_withheld_and_the_preflight_decides():
+    server = Server(anyone=Grant(("PUT",), expose="X-Total-Count", max_age="600", wildcard=True))
+    with serve(server) as url:
+        target = Target(server, url=url)
+        [item] = target.record("/u", [A], ["PUT"]).contracts
+        assert all(request.startswith("OPTIONS ") for request in server.requests[:1])
+        assert not any(request.startswith("PUT ") for request in server.requests)  # never sent: it may change data
+    # the preflights allow any origin with '*': public; nothing about the actual responses is known
+    assert item.data == {"name": "/u", "path": "/u", "origins": ["*"], "methods": ["PUT"], "credentials": False,
+                         "max_age": 600, "vary": True}
+    assert len(target.run.withheld) > 0
+
+
+def test_up_to_three_candidates_per_audit_probe_are_tried_for_a_deny_origin():
+    third, fourth = "https://app.example.com!.evil.invalid", "https://app.example.com$.evil.invalid"
+    second_suffix = "https://evil-example.com"
+    server = Server(anyone=Grant(credentials=True), changing={third: [None], second_suffix: [None]})
+    [item] = Target(server).record("/u", [A], credentials=True).contracts
+    assert deny(item.data, item.deny_comments) == [
+        (second_suffix, "audit probe suffix-lookalike of https://app.example.com: refused today"),
+        (third, "audit probe special-characters of https://app.example.com: refused today"),
+    ]
+    server = Server(anyone=Grant(credentials=True), changing={fourth: [None]})
+    [item] = Target(server).record("/u", [A], credentials=True).contracts
+    assert "deny_origins" not in item.data  # the fourth candidate is refused, but the recorder gave up after three

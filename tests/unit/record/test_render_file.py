@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from pytest_cors.audit.model import Finding
 from pytest_cors.record.openapi import Endpoint
-from pytest_cors.record.render import parse_rendered, render_file, scalar
+from pytest_cors.record.recorder import RecordedContract, RecordedEndpoint
+from pytest_cors.record.render import parse_rendered, render_contract, render_file, scalar
 
 from .servers import Grant, Server, Target
 
@@ -149,3 +151,59 @@ def test_scalars_escape_what_yaml_would_misread():
     assert scalar('a "b" \\c') == '"a \\"b\\" \\\\c"'
     assert scalar("a:b") == "a:b" and scalar("~") == '"~"' and scalar("0x1F") == '"0x1F"'
     assert scalar(False) == "false" and scalar(0) == "0"
+
+
+def test_a_contract_with_every_key_its_notes_and_findings_grouped_per_probe():
+    findings = tuple(Finding("unescaped-dot", "high", f"{origin} can read GET", origin)
+                     for origin in ("https://a1.example", "https://a2.example", "https://a3.example")) + (
+        Finding("csrf-exposure", "info", "a POST reached the handler"), Finding("missing-vary", "low", "no Vary", "x"),
+        Finding("missing-vary", "low", "no Vary again", "y"))
+    item = RecordedContract(
+        {"name": "users", "path": "/u", "origins": ["https://a.example", "null"], "deny_origins": ["https://b.example", "null"],
+         "methods": ["GET"], "request_headers": ["X-A"], "credentials": True, "expose_headers": ["X-B"],
+         "max_age": {"min": 5, "max": 60}, "vary": False, "audit": {"skip": ["unescaped-dot"]}},
+        notes=["first note", "second note\nover two lines"], deny_comments={"null": "refused today"}, findings=findings)
+    assert render_contract(item) == [
+        "  # first note",
+        "  # second note",
+        "  # over two lines",
+        "  # !!! SECURITY: the audit found the problems below, and this contract ACCEPTS them as the server",
+        "  # !!! behaves today (audit: skip). Review before committing: fix the server, then delete the skip.",
+        "  # !!! HIGH unescaped-dot: https://a1.example can read GET (and 2 more origins)",
+        "  # audit INFO csrf-exposure: a POST reached the handler (not failing by default)",
+        "  # audit LOW missing-vary: no Vary (and 1 more origin) (not failing by default)",
+        "  - name: users",
+        "    path: /u",
+        '    origins: [https://a.example, "null"]',
+        "    deny_origins:",
+        "      - https://b.example",
+        '      - "null"  # refused today',
+        "    methods: [GET]",
+        "    request_headers: [X-A]",
+        "    credentials: true",
+        "    expose_headers: [X-B]",
+        "    max_age: {min: 5, max: 60}",
+        "    vary: false",
+        "    audit: {skip: [unescaped-dot]}  # !!! accepted findings, see above",
+    ]
+    assert render_contract(RecordedContract({"path": "/v", "deny_origins": ["https://b.example"]})) == [
+        "  - path: /v", "    deny_origins: [https://b.example]"]
+
+
+def test_endpoint_notes_and_narrowed_request_shapes_are_comments_under_the_path():
+    recorded = Target(Server({A: Grant(("GET",), ("Content-Type",))})).record("/u/7/x", [A], ["GET"], ["Authorization"])
+    recorded = dataclasses.replace(recorded, endpoint=Endpoint("/u/7/x", ("GET",), "/u/{id}/{x}", ("note one", "note two")))
+    lines = render_file([recorded], target="t", header=[]).split("\n")
+    start = lines.index("  # --- GET /u/7/x  (OpenAPI: /u/{id}/{x})")
+    assert lines[start + 1:start + 3] == ["  # note one", "  # note two"]
+    assert lines[start + 3] == (
+        "  # GET from https://app.example.com: request header Authorization is not allowed (Access to fetch at "
+        "'http://testserver/u/7/x' from origin 'https://app.example.com' has been blocked by CORS policy: Request header "
+        "field authorization is not allowed by Access-Control-Allow-Headers in preflight response.)")
+
+
+def test_contracts_read_back_name_the_file_they_come_from():
+    text = render_file([RecordedEndpoint(Endpoint("/u"), ("GET",), (), (RecordedContract(
+        {"name": "/u", "path": "/u", "deny_origins": [A], "methods": ["GET"], "credentials": False}),))], target="t", header=[])
+    [contract] = parse_rendered(text, "api/cors_users.yaml")
+    assert contract.where.file == "api/cors_users.yaml" and contract.name == "/u"

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import copy
 import locale
+import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -71,6 +75,21 @@ def test_writing_creates_missing_directories_and_reads_back_under_an_ascii_local
     assert load(path) == policies
     assert not write_if_changed(path, render(policies))
     assert [p.name for p in path.parent.iterdir()] == ["cors.lock.yaml"]  # no temporary left behind
+
+
+def test_the_file_is_replaced_in_place_on_another_filesystem_than_the_temporary_directory():
+    """The temporary file is made next to the lockfile: ``os.replace`` cannot rename across filesystems."""
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or os.stat(shm).st_dev == os.stat(tempfile.gettempdir()).st_dev:
+        pytest.skip("needs /dev/shm on another filesystem than the temporary directory")
+    directory = Path(tempfile.mkdtemp(dir=shm))
+    try:
+        path = directory / "cors.lock.yaml"
+        assert write_if_changed(path, render({"a.yaml": {"users": {"GET https://b.example": ENTRY}}}))
+        assert load(path) == {"a.yaml": {"users": {"GET https://b.example": ENTRY}}}
+        assert os.listdir(directory) == ["cors.lock.yaml"]
+    finally:
+        shutil.rmtree(directory)
 
 
 def test_a_missing_file_is_an_empty_lockfile(tmp_path):
