@@ -93,7 +93,7 @@ PACKAGES: Dict[str, Tuple[List[str], List[str]]] = {
     # file (pytester, 2-3 s each: they test the file against the plugin, the command's output is asserted here)
     "cli": (
         ["pytest_cors/cli/*"],
-        ["tests/unit/cli/test_record_command.py", "tests/unit/cli/test_summary.py",
+        ["tests/unit/cli/test_record_command.py", "tests/unit/cli/test_summary.py", "tests/unit/cli/test_record_tls.py",
          "tests/unit/cli/test_record.py::test_usage_errors_exit_2_and_name_the_option",
          "tests/unit/cli/test_record.py::test_bad_openapi_yaml_names_file_and_line",
          "tests/unit/cli/test_record.py::test_never_overwrites_without_force",
