@@ -89,7 +89,7 @@ def _credentials_refused(result: CaseResult) -> bool:
     return any(v.failure is not None and v.failure.code in CREDENTIAL_FAILURES for v in result.verdicts)
 
 
-def _headers_one_by_one(path: str, origin: str, method: str, shape: Request, result: CaseResult, check: CheckCase) -> Optional[List[str]]:
+def _headers_one_by_one(path: str, origin: str, method: str, headers: Sequence[str], result: CaseResult, check: CheckCase) -> Optional[List[str]]:
     """The headers a server accepts when its preflight fails with an error status instead of naming one.
 
     Some servers (Starlette's CORSMiddleware: 400 "Disallowed CORS headers")
@@ -99,10 +99,10 @@ def _headers_one_by_one(path: str, origin: str, method: str, shape: Request, res
     found out in the next round, with a note of its own); None when even no
     header at all is accepted.
     """
-    if not shape.headers or not all(v.failure is not None and v.failure.code == rules.PREFLIGHT_STATUS for v in result.verdicts):
+    if not headers or not all(v.failure is not None and v.failure.code == rules.PREFLIGHT_STATUS for v in result.verdicts):
         return None
     kept: List[str] = []
-    for name in (None, *shape.headers):
+    for name in (None, *headers):
         candidate = kept + ([name] if name else [])
         trial = Request(tuple(candidate))
         if check(draft_contract(path, [origin], [method], trial).cases()[0]).passed:
@@ -137,7 +137,7 @@ def probe_cell(path: str, origin: str, method: str, wanted: Request, check: Chec
             credentials = False
             notes.append(f"{method} from {origin}: credentialed requests are refused ({result.verdicts[0].message})")
             continue
-        kept = _headers_one_by_one(path, origin, method, Request(tuple(headers), credentials), result, check)
+        kept = _headers_one_by_one(path, origin, method, headers, result, check)
         if kept is not None and kept != headers:
             for name in headers:
                 if name not in kept:

@@ -149,6 +149,7 @@ def test_what_every_allowed_response_shows_and_vary_false_with_its_reason():
     assert item.notes == ["vary: false because the PUT response to https://app.example.com allows 'https://app.example.com' "
                           "without 'Vary: Origin' (a shared cache can serve it to another origin: see the audit's missing-vary)"]
     assert item.data["audit"] == {"skip": ["missing-vary"]} and item.skipped == ("missing-vary",)
+    assert item.contract is not None and item.contract.audit.skip == ("missing-vary",)  # the contract as written
 
 
 def test_max_age_range_and_one_value():
@@ -226,6 +227,7 @@ def test_on_a_live_url_unsafe_requests_are_withheld_and_the_preflight_decides():
     # the preflights allow any origin with '*': public; nothing about the actual responses is known
     assert item.data == {"name": "/u", "path": "/u", "origins": ["*"], "methods": ["PUT"], "credentials": False,
                          "max_age": 600, "vary": True}
+    assert item.notes == []  # public from the preflights' '*' at once, not "public in fact" from an attacker probe
     assert len(target.run.withheld) > 0
 
 

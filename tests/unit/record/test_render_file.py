@@ -5,7 +5,10 @@ from __future__ import annotations
 import dataclasses
 import re
 
+import pytest
+
 from pytest_cors.audit.model import Finding
+from pytest_cors.contract.yaml_loader import YamlFileError
 from pytest_cors.record.openapi import Endpoint
 from pytest_cors.record.recorder import RecordedContract, RecordedEndpoint
 from pytest_cors.record.render import parse_rendered, render_contract, render_file, scalar
@@ -150,6 +153,12 @@ def test_scalars_escape_what_yaml_would_misread():
     assert scalar("\U00010000") == '"\\U00010000"'
     assert scalar('a "b" \\c') == '"a \\"b\\" \\\\c"'
     assert scalar("a:b") == "a:b" and scalar("~") == '"~"' and scalar("0x1F") == '"0x1F"'
+    assert scalar("X: y") == '"X: y"'
+
+
+def test_text_that_would_not_collect_is_refused_naming_the_file():
+    with pytest.raises(YamlFileError, match=r"^cors_users\.yaml:2:1: invalid YAML"):
+        parse_rendered("contracts: [\n", "cors_users.yaml")
     assert scalar(False) == "false" and scalar(0) == "0"
 
 
@@ -207,3 +216,22 @@ def test_contracts_read_back_name_the_file_they_come_from():
         {"name": "/u", "path": "/u", "deny_origins": [A], "methods": ["GET"], "credentials": False}),))], target="t", header=[])
     [contract] = parse_rendered(text, "api/cors_users.yaml")
     assert contract.where.file == "api/cors_users.yaml" and contract.name == "/u"
+
+
+def test_the_notes_of_a_blocked_or_disagreeing_cell_are_written_above_it():
+    # credentials refused at the first preflight, the origin at the second
+    blocked = Target(Server(changing={A: [Grant(("PUT",)), None]})).record("/u", [A], ["PUT"], credentials=True)
+    mixed = Target(Server({A: Grant(("GET",), ("*",), wildcard=True)}), "chrome,spec").record(
+        "/v", [A], ["GET"], ["Authorization"], credentials=True)
+    lines = render_file([blocked, mixed], target="t", header=[]).split("\n")
+    notes = [line.split(" (Access to fetch")[0] for line in lines if line.startswith("  # PUT from") or line.startswith("  # GET from")]
+    assert notes == [
+        "  # PUT from https://app.example.com: credentialed requests are refused",
+        "  # PUT from https://app.example.com: blocked: Access to fetch at 'http://testserver/u' from origin "
+        "'https://app.example.com' has been blocked by CORS policy: Response to preflight request doesn't pass access "
+        "control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+        "  # GET from https://app.example.com: credentialed requests are refused",
+        "  # GET from https://app.example.com: browsers disagree: allowed by Chrome, blocked by Fetch standard: Access to "
+        "fetch at 'http://testserver/v' from origin 'https://app.example.com' has been blocked by CORS policy: Request "
+        "header field authorization is not allowed by Access-Control-Allow-Headers in preflight response.",
+    ]

@@ -45,11 +45,24 @@ def test_an_attacker_origin_allowed_by_the_time_of_the_check_is_no_deny_origin()
     assert item.skipped == ("reflect-any-origin",)  # what it can read now is an accepted finding, loudly
 
 
-def test_a_max_age_that_changes_is_dropped_with_a_note():
-    changing = [Grant(("PUT",), max_age="600"), Grant(("PUT",), max_age="600"), Grant(("PUT",), max_age="60")]
+def test_a_max_age_that_changes_is_dropped_with_a_note_and_nothing_else():
+    grant = Grant(("PUT",), expose="X-Total-Count", max_age="600")
+    changing = [grant, grant, Grant(("PUT",), expose="X-Total-Count", max_age="60")]
     item = only(Target(Server(changing={A: changing})).record("/u", [A], ["PUT"]))
-    assert "max_age" not in item.data
+    assert "max_age" not in item.data and item.data["expose_headers"] == ["X-Total-Count"] and item.data["vary"] is True
     assert item.notes == ["max_age dropped: the preflights do not agree on one value"]
+
+
+def test_a_header_no_longer_exposed_is_dropped_with_a_note():
+    item = only(Target(Server(changing={A: [Grant(expose="X-Total-Count"), Grant()]})).record("/u", [A]))
+    assert "expose_headers" not in item.data
+    assert item.notes == ["expose_headers dropped: not readable in every browser on every response"]
+
+
+def test_a_refused_origin_allowed_by_the_time_of_the_check_leaves_no_empty_deny_origins():
+    server = Server(anyone=Grant(credentials=True), changing={B: [None, Grant(credentials=True)]})
+    item = only(Target(server).record("/u", [A, B], credentials=True))
+    assert item.data["origins"] == [A] and "deny_origins" not in item.data
 
 
 def test_an_exposed_header_the_response_does_not_send_is_dropped_with_a_note():
@@ -58,9 +71,18 @@ def test_an_exposed_header_the_response_does_not_send_is_dropped_with_a_note():
     assert item.notes == ["expose_headers dropped: not readable in every browser on every response"]
 
 
-def test_a_vary_origin_that_disappears_makes_vary_false():
-    item = only(Target(Server(changing={A: [Grant(), Grant(vary=False)]})).record("/u", [A]))
-    assert item.data["vary"] is False and item.notes == []
+def test_a_vary_origin_that_disappears_makes_vary_false_and_nothing_else():
+    grant = Grant(("PUT",), max_age="600")
+    item = only(Target(Server(changing={A: [grant, grant, Grant(("PUT",), max_age="600", vary=False)]})).record("/u", [A], ["PUT"]))
+    assert (item.data["vary"], item.data["max_age"], item.notes) == (False, 600, [])
+
+
+def test_a_public_contract_keeps_its_claim_when_only_vary_fails():
+    # any origin can read (public in fact); the any-origin case of the check gets no Vary: Origin
+    server = Server(anyone=Grant(), changing={"https://any-origin.pytest-cors.test": [Grant(vary=False)]})
+    item = only(Target(server).record("/u", [A]))
+    assert (item.data["origins"], item.data["vary"]) == (["*"], False)
+    assert not any(note.startswith("not recorded as public") for note in item.notes)
 
 
 def test_a_server_that_changes_on_every_check_is_given_up_and_said_so():
