@@ -248,6 +248,47 @@ def test_a_hang_is_an_app_timeout_with_a_hint(loop):
     )
 
 
+def test_an_app_that_hangs_is_cancelled_at_the_deadline_and_the_next_request_is_served(loop):
+    seen = []
+
+    async def app(scope, receive, send_):
+        if scope["type"] != "http":
+            raise ValueError("no lifespan")
+        if not seen:
+            seen.append("hangs")
+            try:
+                await asyncio.sleep(3600)
+            except asyncio.CancelledError:  # e.g. a database session closed by the framework
+                seen.append("cancelled")
+                raise
+        await send_({"type": "http.response.start", "status": 200, "headers": []})
+        await send_({"type": "http.response.body", "body": b""})
+
+    transport = AsgiTransport(app, loop=loop, timeout=0.2)
+    with pytest.raises(TransportError):
+        transport.send(HttpRequest("GET", "http://testserver/"))
+    assert transport.send(HttpRequest("GET", "http://testserver/")).status == 200
+    assert seen == ["hangs", "cancelled"]
+
+
+def test_an_app_goes_on_after_its_response_as_under_a_server(loop):
+    after = []
+
+    async def app(scope, receive, send_):
+        if scope["type"] != "http":
+            raise ValueError("no lifespan")
+        await send_({"type": "http.response.start", "status": 200, "headers": []})
+        await send_({"type": "http.response.body", "body": b""})
+        await asyncio.sleep(0)
+        after.append(scope["path"])  # Starlette's BackgroundTasks run here, after the client has its answer
+
+    transport = AsgiTransport(app, loop=loop, timeout=1.0)
+    for path in ("/first", "/second"):
+        assert transport.send(HttpRequest("GET", f"http://testserver{path}")).status == 200
+    loop.close()
+    assert after == ["/first", "/second"]
+
+
 # --- the transport ------------------------------------------------------------------------------
 
 
