@@ -3,7 +3,8 @@ that serves the test page and collects what the browser observed.
 
 ``GET /run/<run>`` serves a page that runs that run's scenarios in order with
 ``fetch()`` and POSTs one JSON object per scenario to ``/result/<run>``, then
-``/done/<run>``. A per-fetch timeout (AbortController) and a hard overall
+``/done/<run>``. Scenario URLs (``/s/...``) are answered here too, as on the API servers,
+so that a redirect can lead back to the page's own origin (``Hop(to="page")``). A per-fetch timeout (AbortController) and a hard overall
 timeout in the page make sure it always reports; the Python side has its own
 bounded wait on top of that.
 """
@@ -13,10 +14,9 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 from typing import Dict, List, Optional
 
-from .scenario_server import Context, HarnessServer
+from .scenario_server import Context, HarnessServer, _make_handler as _scenario_handler
 
 PAGE = r"""<!doctype html>
 <html><head><meta charset="utf-8"><title>pytest-cors differential</title></head>
@@ -113,8 +113,8 @@ class PageRegistry:
         return run
 
 
-def _make_handler(reg: PageRegistry):
-    class Handler(BaseHTTPRequestHandler):
+def _make_handler(reg: PageRegistry, ctx: Context):
+    class Handler(_scenario_handler(ctx, "page")):  # type: ignore[misc]
         protocol_version = "HTTP/1.1"
         timeout = 15
 
@@ -136,6 +136,17 @@ def _make_handler(reg: PageRegistry):
             if len(parts) != 3:
                 return None
             return reg.runs.get(parts[2])
+
+        def _handle(self) -> None:
+            # every request comes through here (the scenario handler's handle_one_request)
+            if self.path.startswith("/s/"):
+                super()._handle()
+            elif self.command == "GET":
+                self.do_GET()
+            elif self.command == "POST":
+                self.do_POST()
+            else:
+                self._send(404, b"not found")
 
         def do_GET(self):
             run = self._run()
@@ -169,6 +180,6 @@ def _make_handler(reg: PageRegistry):
 
 
 def start_page_server(ctx: Context, reg: PageRegistry) -> HarnessServer:
-    srv = HarnessServer(_make_handler(reg)).start()
+    srv = HarnessServer(_make_handler(reg, ctx)).start()
     ctx.bases["page"] = srv.base
     return srv

@@ -40,7 +40,7 @@ REASONS = {
 
 @dataclass
 class LoggedRequest:
-    server: str          # "api" or "api2"
+    server: str          # "api", "api2" or "page" (a redirect back to the page's origin)
     method: str
     path: str
     run: str

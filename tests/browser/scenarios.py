@@ -458,6 +458,9 @@ def _build() -> list:
     add(Scenario("redir-cross-final-origin", fam, hops=(Hop(302, to="api2"),), actual=ok()))
     add(Scenario("redir-cross-final-null", fam, hops=(Hop(302, to="api2"),), actual=ok(acao="null")))
     add(Scenario("redir-cross-final-echo", fam, hops=(Hop(302, to="api2"),), actual=ok(acao="{echo}")))
+    # back to the page's own origin: tainted too (Fetch: the current URL's origin is not the request's origin)
+    add(Scenario("redir-to-page-origin-null", fam, hops=(Hop(302, to="page"),), actual=ok(acao="null")))
+    add(Scenario("redir-to-page-origin-origin", fam, hops=(Hop(302, to="page"),), actual=ok()))
     add(Scenario("redir-cross-then-back-origin", fam, hops=(Hop(302, to="api2"), Hop(302, headers=((ACAO, "*"),))),
                  actual=ok(), note="api -> api2 -> api; is the origin still tainted?"))
     add(Scenario("redir-cross-then-back-echo", fam,
