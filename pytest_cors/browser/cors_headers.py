@@ -122,3 +122,13 @@ def readable(response: HttpResponse, credentials: bool) -> Dict[str, str]:
         return result
 
     return dict(memo(response, f"_readable_{credentials}", compute))
+
+
+def basic_readable(response: HttpResponse) -> Dict[str, str]:
+    """What a same-origin response lets JavaScript read (Fetch "basic filtered response"): all but Set-Cookie."""
+    result: Dict[str, str] = {}
+    for name, _ in response.headers:
+        lowered = name.lower()
+        if lowered not in ("set-cookie", "set-cookie2") and lowered not in result:
+            result[lowered] = response.header(lowered) or ""
+    return result

@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from pytest_cors.browser import rules
 from pytest_cors.browser.cookies import CookieRefusal, cookies_for_request
+from pytest_cors.browser.cors_headers import basic_readable
 from pytest_cors.browser.exchange import (
     Exchange,
     FetchRequest,
@@ -155,10 +156,10 @@ def build_preflight(url: str, origin: str, method: str, unsafe: List[str]) -> Ht
 
 
 def build_actual(
-    url: str, origin: str, method: str, headers: HeaderPairs, body: Optional[bytes], cookie: Optional[str] = None
+    url: str, origin: Optional[str], method: str, headers: HeaderPairs, body: Optional[bytes], cookie: Optional[str] = None
 ) -> HttpRequest:
-    """The actual request as the browser puts it on the wire: ``Origin`` first, repeated headers joined, cookies last."""
-    wire = (("Origin", origin),) + tuple(
+    """The request as the browser puts it on the wire: ``Origin`` first (if any), repeated headers joined, cookies last."""
+    wire = ((("Origin", origin),) if origin is not None else ()) + tuple(
         (name, header_value_bytes(value).decode("latin-1")) for name, value in join_repeated_headers(headers)
     )
     if cookie is not None:
@@ -187,17 +188,12 @@ def _resolve(base: str, location: str) -> Optional[str]:
 def simulate_fetch(fetch: FetchRequest, profile: BrowserProfile, send: Send) -> BrowserVerdict:
     """Run one fetch() as ``profile``'s engine would; ``send`` does the HTTP.
 
-    A same-origin fetch never involves CORS. Otherwise each hop (the first URL, then each
-    redirect target) may need a preflight, sends the actual request and either ends the
-    fetch (a verdict) or yields the next hop; :data:`rules.MAX_REDIRECTS` bounds the loop.
+    Each hop (the first URL, then each redirect target) may need a preflight, sends the actual request and
+    ends the fetch (a verdict) or yields the next hop; :data:`rules.MAX_REDIRECTS` bounds the loop. Hops at the
+    page's own origin before any hop left it involve no CORS (Fetch: "basic" tainting); every later hop does.
     """
-    if fetch.origin != NULL_ORIGIN and same_origin(fetch.url, fetch.origin):
-        return BrowserVerdict(
-            profile=profile.name, allowed=True, failure=None, message="", readable_headers={},
-            exchanges=(), preflight_sent=False, final_url=fetch.url, same_origin=True,
-        )
     log = _FetchLog(fetch, profile)
-    outcome: Union[BrowserVerdict, _Hop] = _first_hop(fetch, profile)
+    outcome: Union[BrowserVerdict, _Hop] = _first_hop(fetch, profile, cors=not log.began_home)
     while isinstance(outcome, _Hop):
         outcome = _run_hop(outcome, log, send)
     return outcome
@@ -220,15 +216,17 @@ class _Hop(NamedTuple):
     preflight_names: Optional[Tuple[str, ...]] = None
     #: Once a hop was preflighted, some engines preflight every later hop too.
     sticky_preflight: bool = False
+    #: Fetch's response tainting "cors": this hop or an earlier one is at another origin than the page's.
+    cors: bool = True
 
 
-def _first_hop(fetch: FetchRequest, profile: BrowserProfile) -> _Hop:
+def _first_hop(fetch: FetchRequest, profile: BrowserProfile, cors: bool) -> _Hop:
     """The first request: method normalised, headers as fetch() keeps them, a string body typed text/plain."""
     headers = prepare_headers(memo(fetch, "_header_pairs", lambda: header_pairs(fetch.headers)), profile)
     body, headers = _body_and_headers(fetch, headers)
     method = normalize_method(fetch.method)
     # untainted: a page whose origin is already opaque sends ``Origin: null`` tainted or not
-    return _Hop(url=fetch.url, method=method, headers=headers, body=body, tainted=False)
+    return _Hop(url=fetch.url, method=method, headers=headers, body=body, tainted=False, cors=cors)
 
 
 class _FetchLog:
@@ -246,6 +244,8 @@ class _FetchLog:
         self.preflight_sent = False
         self.cache_seconds: Optional[int] = None
         self.refusals: List[CookieRefusal] = []
+        #: Whether the first URL is at the page's own origin (its first hop needs no CORS).
+        self.began_home = fetch.origin != NULL_ORIGIN and same_origin(fetch.url, fetch.origin)
 
     def verdict(
         self,
@@ -254,6 +254,7 @@ class _FetchLog:
         message: str = "",
         readable: Optional[Dict[str, str]] = None,
         withheld: bool = False,
+        same_origin: bool = False,
     ) -> BrowserVerdict:
         """The verdict at ``url``, carrying everything logged so far."""
         return BrowserVerdict(
@@ -269,6 +270,7 @@ class _FetchLog:
             preflight_cache_seconds=self.cache_seconds,
             final_url=url,
             actual_withheld=withheld,
+            same_origin=same_origin,
             cookie_refusals=tuple(self.refusals),
         )
 
@@ -285,9 +287,9 @@ class _FetchLog:
         message = console_message(self.profile.message_style, failure, ctx, redirect_hop=hop)
         return self.verdict(url, failure, message)
 
-    def allowed(self, url: str, readable: Dict[str, str], *, withheld: bool = False) -> BrowserVerdict:
-        """An allowed verdict; ``readable`` is what JavaScript may read of the response headers."""
-        return self.verdict(url, readable=readable, withheld=withheld)
+    def allowed(self, url: str, readable: Dict[str, str], hop: _Hop, *, withheld: bool = False) -> BrowserVerdict:
+        """An allowed verdict at ``hop``; ``readable`` is what JavaScript may read of the response headers."""
+        return self.verdict(url, readable=readable, withheld=withheld, same_origin=not hop.cors)
 
     def add_warnings(self, warnings: Tuple[str, ...], url: str) -> None:
         """Record a preflight's warnings once each (a redirect chain may repeat them)."""
@@ -304,7 +306,7 @@ def _run_hop(hop: _Hop, log: _FetchLog, send: Send) -> Union[BrowserVerdict, _Ho
     unsafe = unsafe_names_for(hop.headers, profile)
     if hop.preflight_names is not None:
         unsafe = sorted(set(unsafe) | set(hop.preflight_names))
-    if hop.method not in SAFELISTED_METHODS or unsafe or hop.sticky_preflight:
+    if hop.cors and (hop.method not in SAFELISTED_METHODS or unsafe or hop.sticky_preflight):
         refused = _preflight(hop, unsafe, origin_header, log, send)
         if refused is not None:
             return refused
@@ -313,19 +315,23 @@ def _run_hop(hop: _Hop, log: _FetchLog, send: Send) -> Union[BrowserVerdict, _Ho
     if fetch.credentials and fetch.cookies:  # a preflight never carries cookies; each hop decides afresh
         cookie, kept_back = cookies_for_request(fetch.cookies, fetch.origin, hop.url, profile, fetch.url)
         log.refusals.extend(r for r in kept_back if r not in log.refusals)
-    actual = build_actual(hop.url, origin_header, hop.method, hop.headers, hop.body, cookie)
+    # Fetch "append a request Origin header": a same-origin ("basic") GET or HEAD carries none
+    sent_origin = origin_header if hop.cors or hop.method not in ("GET", "HEAD") else None
+    actual = build_actual(hop.url, sent_origin, hop.method, hop.headers, hop.body, cookie)
     try:
         response = send(actual)
     except ActualRequestWithheld:
-        return log.allowed(hop.url, {}, withheld=True)
+        return log.allowed(hop.url, {}, hop, withheld=True)
     log.exchanges.append(Exchange("actual", actual, response))
-    failure = rules.cors_check(response, origin_header, fetch.credentials, profile)
     is_hop = rules.is_followable_redirect(response)
+    credentials = fetch.credentials or (is_hop and profile.same_origin_start_credentials_redirects and log.began_home)
+    failure = rules.cors_check(response, origin_header, credentials, profile) if hop.cors else None
     if failure is not None:
         location = _resolve(hop.url, response.header("Location") or "") if is_hop else None
         return log.blocked(failure, hop.url, location=location, hop=is_hop, sent_origin=origin_header)
     if not is_hop:
-        return log.allowed(hop.url, rules.readable_headers(response, fetch.credentials))
+        readable = rules.readable_headers(response, fetch.credentials) if hop.cors else basic_readable(response)
+        return log.allowed(hop.url, readable, hop)
     return _follow_redirect(hop, response, unsafe, log)
 
 
@@ -390,4 +396,5 @@ def _next_hop(hop: _Hop, status: int, location: str, unsafe: List[str], log: _Fe
     return _Hop(
         url=location, method=method, headers=headers, body=body, tainted=tainted,
         redirects=hop.redirects + 1, preflight_names=preflight_names, sticky_preflight=sticky,
+        cors=hop.cors or not same_origin(location, log.fetch.origin),
     )

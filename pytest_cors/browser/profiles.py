@@ -109,6 +109,11 @@ class BrowserProfile:
     taints_preflight_origin: bool
     #: Does a cross-origin redirect strip ``Authorization`` from the request (Fetch, 2023)?
     strips_authorization_on_cross_origin_redirect: bool
+    #: Once a fetch() that began at the page's own origin left it, is every redirect response at another
+    #: origin checked as credentialed (Access-Control-Allow-Credentials: true, no ``*``) even with
+    #: ``credentials: 'same-origin'`` (WebKit 2.38: the first hop's credentials policy sticks), while
+    #: the final response is not?
+    same_origin_start_credentials_redirects: bool = False
     # --- cookies (pytest_cors.browser.cookies; measured by tests/browser/cookie_harness.py) ---
     #: Is a cookie without SameSite treated as Lax on cross-site requests (Chromium), or as None?
     unset_samesite_is_lax: bool = True
@@ -206,6 +211,9 @@ SAFARI = replace(
     drops_forbidden_method_override=False,
     # Measured on WPE WebKit 2.38: Authorization survives a cross-origin redirect (and is preflighted again).
     strips_authorization_on_cross_origin_redirect=False,
+    # Measured on WPE WebKit 2.38 (tests/browser/scenarios.py, so-get-api-and-back-*): a fetch() of the page's
+    # own origin redirected away needs ACAC: true on every later redirect response at another origin.
+    same_origin_start_credentials_redirects=True,
     # Measured on WPE WebKit 2.38: unset SameSite is None, SameSite=None needs no Secure, Secure cookies
     # never go over http (no loopback exception), the scheme does not count, Partitioned is ignored.
     # Safari blocks third-party cookies (WebKit's full third-party cookie blocking, 2020); WPE WebKit

@@ -67,7 +67,7 @@ def main(argv=None) -> int:
                 observations[s.id][b] = obs
                 verdict = engine_verdict(h, run, s)
                 checked[b] += 1
-                for m in compare(h, obs, verdict):
+                for m in compare(h, obs, verdict, s):
                     entry = (s, b, m, verdict, obs)
                     (rows[b] if m.asserted else info_rows).append(entry)
         origin = h.origin

@@ -68,6 +68,10 @@ class Scenario:
     hops: Tuple[Hop, ...] = ()
     step_preflights: Tuple[Tuple[int, Resp], ...] = ()   # per-step preflight overrides
     note: str = ""
+    #: The server of the first URL: ``api``, or ``page`` for a fetch that starts on the page's own origin.
+    start: str = "api"
+    #: Browsers whose wire is known to differ from the engine's (the verdict still must match): see the note.
+    wire_reported_only: Tuple[str, ...] = ()
 
     def preflight_for(self, step: int) -> Resp:
         return dict(self.step_preflights).get(step, self.preflight)
@@ -81,7 +85,7 @@ class Scenario:
         return tuple(names)
 
     def describe(self) -> str:
-        parts = [f"{self.id} [{self.family}]", f"  fetch: {self.method} headers={list(self.headers)}"
+        parts = [f"{self.id} [{self.family}]", f"  fetch: {self.method} {self.start}/0 headers={list(self.headers)}"
                  f" credentials={'include' if self.credentials else 'same-origin'} body={self.body!r}"]
         parts.append(f"  preflight -> {self.preflight.status} {list(self.preflight.headers)}")
         for step, r in self.step_preflights:
@@ -540,6 +544,76 @@ def _build() -> list:
                  actual=ok(acao="{echo}")))
     add(Scenario("redir-auth-307-same-origin", fam, headers=(("Authorization", "Bearer t"),),
                  hops=(Hop(307),), preflight=pf(headers="authorization")))
+
+    # ------------------------------- a fetch of the page's own origin redirected to another origin
+    # Measured (Chromium, Firefox ESR, WPE WebKit 2.38 alike unless said): the first hop is same-origin (Fetch
+    # response tainting "basic": no CORS check, no preflight, Origin only for a method other than GET/HEAD);
+    # from the first hop at another origin on, every hop is a CORS request with the page's Origin (untainted:
+    # the redirect left from the page's own origin), preflighted there when needed; back at the page's origin
+    # after that, the Origin is null and the response is still CORS-checked.
+    fam = "same-origin-redirect"
+    so = dict(start="page")
+    add(Scenario("so-get-302-api-origin", fam, **so, hops=(Hop(302, headers=()),), preflight=DENY))
+    add(Scenario("so-get-307-api-origin", fam, **so, hops=(Hop(307, headers=()),), preflight=DENY))
+    add(Scenario("so-get-302-api-missing", fam, **so, hops=(Hop(302, headers=()),), preflight=DENY,
+                 actual=ok(acao=None)))
+    add(Scenario("so-get-302-api-echo", fam, **so, hops=(Hop(302, headers=()),), preflight=DENY,
+                 actual=ok(("X-Custom", "1"), acao="{echo}")))
+    add(Scenario("so-get-302-api-star-expose", fam, **so, hops=(Hop(302, headers=()),), preflight=DENY,
+                 actual=ok(("X-Custom", "1"), ("X-Secret", "2"), (ACEH, "X-Custom"), acao="*")))
+    add(Scenario("so-head-302-api-missing", fam, "HEAD", **so, hops=(Hop(302, headers=()),), preflight=DENY,
+                 actual=ok(acao=None)))
+    add(Scenario("so-put-307-api-pf-ok", fam, "PUT", **so, body="x", hops=(Hop(307, headers=()),),
+                 preflight=pf(methods="PUT"), actual=ok(acao="{echo}")))
+    add(Scenario("so-put-307-api-pf-refused", fam, "PUT", **so, body="x", hops=(Hop(307, headers=()),),
+                 preflight=pf()))
+    add(Scenario("so-xtoken-307-api-pf-ok", fam, **so, headers=(("X-Token", "1"),), hops=(Hop(307, headers=()),),
+                 preflight=pf(headers="x-token"), actual=ok(acao="{echo}")))
+    add(Scenario("so-xtoken-307-api-pf-refused", fam, **so, headers=(("X-Token", "1"),),
+                 hops=(Hop(307, headers=()),), preflight=pf()))
+    add(Scenario("so-post-302-api", fam, "POST", **so, body="payload", hops=(Hop(302, headers=()),),
+                 preflight=DENY, actual=ok(acao="{echo}")))
+    add(Scenario("so-post-307-api", fam, "POST", **so, body="payload", hops=(Hop(307, headers=()),),
+                 preflight=DENY, actual=ok(acao="{echo}")))
+    add(Scenario("so-post-307-api-missing", fam, "POST", **so, body="payload", hops=(Hop(307, headers=()),),
+                 preflight=DENY, actual=ok(acao=None)))
+    add(Scenario("so-put-302-page-stays", fam, "PUT", **so, body="x", hops=(Hop(302, headers=(), to="page"),),
+                 preflight=DENY, actual=ok(acao=None), note="never leaves the page's origin: no CORS at all"))
+    add(Scenario("so-get-302-page-then-api", fam, **so,
+                 hops=(Hop(302, headers=(), to="page"), Hop(302, headers=())), preflight=DENY,
+                 actual=ok(acao="{echo}")))
+    # WebKit 2.38 only (profile field same_origin_start_credentials_redirects): once a fetch() that began at
+    # the page's origin left it, a redirect response at another origin is checked as credentialed
+    # (ACAC: true needed) though credentials are 'same-origin'; the final response is not.
+    add(Scenario("so-get-api-and-back-echo", fam, **so, hops=(Hop(302, headers=()), Hop(302, to="page")),
+                 preflight=DENY, actual=ok(acao="{echo}"), note="page -> api -> page: Origin null at home"))
+    add(Scenario("so-get-api-and-back-missing", fam, **so, hops=(Hop(302, headers=()), Hop(302, to="page")),
+                 preflight=DENY, actual=ok(acao=None)))
+    add(Scenario("so-get-api-and-back-acac", fam, **so,
+                 hops=(Hop(302, headers=()), Hop(302, to="page", headers=((ACAO, O), (ACAC, "true")))),
+                 preflight=DENY, actual=ok(acao="{echo}")))
+    add(Scenario("so-get-api-api2-echo", fam, **so, hops=(Hop(302, headers=()), Hop(302, to="api2")),
+                 preflight=DENY, actual=ok(acao="{echo}")))
+    add(Scenario("so-get-api-star-acac-api2", fam, **so,
+                 hops=(Hop(302, headers=()), Hop(302, to="api2", headers=((ACAO, "*"), (ACAC, "true")))),
+                 preflight=DENY, actual=ok(acao="{echo}")))
+    add(Scenario("so-get-api-acac-api2-final", fam, **so,
+                 hops=(Hop(302, headers=()), Hop(302, to="api2", headers=((ACAO, O), (ACAC, "true")))),
+                 preflight=DENY, actual=ok(acao="{echo}")))
+    add(Scenario("so-put-api-acac-pf-api2", fam, "PUT", **so, body="x",
+                 hops=(Hop(307, headers=()), Hop(307, to="api2", headers=((ACAO, O), (ACAC, "true")))),
+                 preflight=pf(methods="PUT", acao="{echo}"), actual=ok(acao="{echo}")))
+    webkit_preflights_first = ("WebKit 2.38 sends the next hop's (sticky) preflight before it refuses the redirect"
+                               " response without ACAC; the engine refuses at the redirect (same verdict)")
+    add(Scenario("so-put-api-pf-api2", fam, "PUT", **so, body="x",
+                 hops=(Hop(307, headers=()), Hop(307, to="api2")), preflight=pf(methods="PUT", acao="{echo}"),
+                 actual=ok(acao="{echo}"), wire_reported_only=("cog",), note=webkit_preflights_first))
+    add(Scenario("so-put-api-pf-api2-acac-pf", fam, "PUT", **so, body="x",
+                 hops=(Hop(307, headers=()), Hop(307, to="api2")), preflight=pf(methods="PUT", acao="{echo}"),
+                 step_preflights=((2, pf(methods="PUT", acao="{echo}", cred=True)),),
+                 actual=ok(acao="{echo}", cred=True), wire_reported_only=("cog",), note=webkit_preflights_first))
+    add(Scenario("xo-get-api-page-api", fam, hops=(Hop(302, to="page"), Hop(302, headers=((ACAO, "null"),))),
+                 preflight=DENY, actual=ok(acao="null"), note="began at the API: no credentialed redirects in WebKit"))
     return S
 
 
@@ -553,7 +627,7 @@ def page_spec(ctx, run: str) -> list:
     """The JSON the page runs: one entry per scenario, in order."""
     out = []
     for s in SCENARIOS:
-        out.append({"id": s.id, "url": ctx.url(run, s.id, 0), "method": s.method,
+        out.append({"id": s.id, "url": ctx.url(run, s.id, 0, s.start), "method": s.method,
                     "headers": [list(h) for h in s.headers], "credentials": s.credentials,
                     "body": s.body, "probe": list(s.probes)})
     return out

@@ -57,6 +57,6 @@ def test_engine_matches_browser(browser, scenario, browser_runs, harness):
     if key not in _VERDICTS:
         _VERDICTS[key] = engine_verdict(harness, run, scenario)
     verdict = _VERDICTS[key]
-    mismatches = [m for m in compare(harness, obs, verdict) if m.asserted]
+    mismatches = [m for m in compare(harness, obs, verdict, scenario) if m.asserted]
     if mismatches:
         pytest.fail(explain(harness, scenario, obs, verdict, mismatches), pytrace=False)

@@ -263,14 +263,7 @@ def test_authorization_under_wildcard_blocked_by_the_standard():
 # --- same origin ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("profile", ALL, ids=ids)
-@pytest.mark.parametrize("url", [f"{PAGE}/api", "https://APP.example:443/api", f"{PAGE}/"])
-def test_same_origin_short_circuit(profile, url):
-    verdict, server = run(profile, {}, url=url, method="DELETE", headers=[("X-Token", "t")])
-    assert verdict.allowed and verdict.same_origin
-    assert verdict.reason == "same-origin"
-    assert not verdict.preflight_sent
-    assert server.requests == []
+# (a fetch() of the page's own origin, redirected or not: test_fetch_same_origin.py)
 
 
 @pytest.mark.parametrize("profile", ALL, ids=ids)

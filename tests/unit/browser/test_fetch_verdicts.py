@@ -47,12 +47,14 @@ def response(status=200, **headers):
 
 
 @pytest.mark.parametrize("profile", ALL, ids=ids)
-def test_a_same_origin_fetch_is_an_empty_allowed_verdict(profile):
+def test_a_same_origin_fetch_is_sent_and_allowed_without_cors(profile):
+    # sent like any fetch(), but no CORS check, no preflight (redirects: test_fetch_same_origin.py)
     verdict, requests = fetch_with(profile, {}, url=f"{PAGE}/a", method="DELETE")
-    assert requests == []
+    assert requests == [HttpRequest("DELETE", f"{PAGE}/a", (("Origin", PAGE),))]
     assert verdict == BrowserVerdict(
         profile=profile.name, allowed=True, failure=None, message="", readable_headers={},
-        exchanges=(), preflight_sent=False, final_url=f"{PAGE}/a", same_origin=True,
+        exchanges=(Exchange("actual", requests[0], HttpResponse(404)),), preflight_sent=False,
+        final_url=f"{PAGE}/a", same_origin=True,
     )
 
 
