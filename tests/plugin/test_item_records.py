@@ -146,11 +146,21 @@ def test_records_kept_aside_make_the_same_matrix_and_quiet_runs_one_line(failing
     assert from_matrix(failing.run("-q").stdout.lines) == [ONE_LINE]
 
 
-def test_a_passing_run_shows_no_matrix_unless_verbose(project):
+def test_a_passing_run_shows_no_matrix_unless_verbose_but_its_reports_hold_every_record(project, monkeypatch):
     make_project(project)
+    summary = project.pytester.path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     quiet = project.run()
     quiet.assert_outcomes(passed=6)
     assert from_matrix(quiet.stdout.lines) == []
+    assert summary.read_text(encoding="utf-8").startswith(
+        "## pytest-cors: all endpoints pass\n\n| cases | failed | endpoints | failing | audit findings (failing) | loosened | "
+        "tightened | stale |\n|---|---|---|---|---|---|---|---|\n| 7 | 0 | 3 | 0 | 0 (0) | 0 | 0 | 0 |\n"
+    )
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY")
+    project.run("--cors-report", "out/cors.json").assert_outcomes(passed=6)
+    data = json.loads((project.pytester.path / "out" / "cors.json").read_text(encoding="utf-8"))
+    assert (len(data["records"]), data["summary"]["endpoints_failing"]) == (6, 0)
     verbose = project.run("-v")
     verbose.stdout.fnmatch_lines(["=* CORS matrix =*", "cors_api.yaml::users  /api/users  ok"])
     assert from_matrix(verbose.stdout.lines)[-1] == "cors: 7 cases on 3 endpoints, 0 failing"
@@ -274,16 +284,18 @@ def test_each_case_carries_only_its_own_lockfile_changes(project):
         ".yaml", cors_api="contracts:\n  - name: v1::users\n    path: /api/users\n    origins: [https://app.example.com]\n"
         "    methods: [GET, PUT]\n",
     )
-    project.run("--cors-snapshot-update").assert_outcomes(passed=2)
+    project.pytester.makepyfile(test_items=CLASS_TEST.replace("class TestShop:", "class TestItems:"))  # two cases in one item
+    project.run("--cors-snapshot-update", "-k", "not test_other").assert_outcomes(passed=3)
     lockfile = yaml.safe_load((project.pytester.path / "cors.lock.yaml").read_text(encoding="utf-8"))["policies"]
-    [(owner, contracts)] = lockfile.items()
-    assert (owner, list(contracts)) == ("cors_api.yaml", ["v1::users"])
+    assert list(lockfile) == ["cors_api.yaml", "test_items.py::TestItems::test_items"]
+    contracts = lockfile["cors_api.yaml"]
+    assert list(contracts) == ["v1::users"]
     put = contracts["v1::users"][f"PUT {APP}"]  # the whole policy, not only the Max-Age the matrix shows
     assert put["preflight"]["access-control-allow-methods"] == "GET, PUT"
     assert put["actual"] == {"access-control-allow-origin": APP, "vary": "origin"}
     project.app({**BASE_POLICY, "max_age": 86400})  # only the PUT case has a preflight
-    result = project.run("--cors-report", "out/cors.json")
-    result.assert_outcomes(passed=1, failed=1)
+    result = project.run("--cors-report", "out/cors.json", "-k", "not test_other")
+    result.assert_outcomes(passed=1, failed=2)
     result.stdout.fnmatch_lines([  # the matrix gains the lockfile column
         "  origin                   method  expected  chrome   firefox  safari   max-age  audit  lockfile",
         "  https://app.example.com  PUT     allowed   allowed  allowed  allowed  86400    -      loosened",
@@ -293,6 +305,11 @@ def test_each_case_carries_only_its_own_lockfile_changes(project):
         ("cors_api.yaml", f"GET {APP}", []),
         ("cors_api.yaml", f"PUT {APP}", [{
             "kind": "loosened", "contract": "cors_api.yaml::v1::users", "case": f"PUT {APP}",
+            "summary": "preflight: Access-Control-Max-Age is now 86400 (was 600): preflights are cached longer",
+        }]),
+        ("test_items.py::TestItems::test_items", f"GET {APP}", []),  # the item's other case keeps none of them
+        ("test_items.py::TestItems::test_items", f"PUT {APP}", [{
+            "kind": "loosened", "contract": "test_items.py::TestItems::test_items", "case": f"PUT {APP}",
             "summary": "preflight: Access-Control-Max-Age is now 86400 (was 600): preflights are cached longer",
         }]),
     ]
@@ -309,3 +326,19 @@ def test_the_matrix_marks_failing_endpoints_and_cells_in_colour_when_asked(proje
         f"cors_api.yaml::orders  /api/orders  {green}ok{end}",
     ]:
         assert line in lines
+
+
+def test_a_run_whose_only_failure_checked_no_cors_shows_nothing_of_cors(project):
+    project.pytester.makepyfile(test_plain="def test_plain():\n    assert 0\n")
+    result = project.run()
+    result.assert_outcomes(failed=1)
+    assert (result.ret, from_matrix(result.stdout.lines)) == (1, [])
+
+
+def test_an_audit_item_run_alone_has_no_cases_of_its_own(project):
+    """Run alone, the audit checks the contract's cases itself: they are not the audit item's."""
+    project.app({"origins": [APP]})
+    project.pytester.makefile(".yaml", cors_api="contracts:\n  - name: api\n    path: /api\n    origins: [https://app.example.com]\n")
+    project.run("--cors-audit", "fail", "-k", "reflect-any-origin", "--cors-report", "out/cors.json").assert_outcomes(passed=1)
+    [record] = json.loads((project.pytester.path / "out" / "cors.json").read_text(encoding="utf-8"))["records"]
+    assert (record["nodeid"], record["cases"], record["findings"]) == ("cors_api.yaml::api[audit:reflect-any-origin]", [], [])
