@@ -342,3 +342,22 @@ def test_an_audit_item_run_alone_has_no_cases_of_its_own(project):
     project.run("--cors-audit", "fail", "-k", "reflect-any-origin", "--cors-report", "out/cors.json").assert_outcomes(passed=1)
     [record] = json.loads((project.pytester.path / "out" / "cors.json").read_text(encoding="utf-8"))["records"]
     assert (record["nodeid"], record["cases"], record["findings"]) == ("cors_api.yaml::api[audit:reflect-any-origin]", [], [])
+
+
+FIXTURE_TEST = """
+def test_fixture(cors):
+    cors.check_contract(name="fixture-made", path="/api/items", origins=["https://app.example.com"])
+"""
+
+
+def test_a_test_that_failed_before_its_checks_has_nothing_judged_stale(project):
+    """The cors fixture may check more when the test gets further: only a passed call makes its entries complete."""
+    project.app(BASE_POLICY)
+    project.pytester.makepyfile(test_fixture=FIXTURE_TEST)
+    project.run("--cors-snapshot-update").assert_outcomes(passed=1)
+    project.pytester.makepyfile(test_fixture=FIXTURE_TEST.replace("    cors.check_contract", "    assert 0\n    cors.check_contract"))
+    result = project.run()
+    result.assert_outcomes(failed=1)
+    assert "  stale  " not in result.stdout.str()
+    project.pytester.makepyfile(test_fixture=FIXTURE_TEST.replace("    cors.check_contract", "    return\n    cors.check_contract"))
+    project.run().stdout.fnmatch_lines(["  stale  test_fixture.py::test_fixture::fixture-made: the contract no longer exists"])
