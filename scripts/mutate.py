@@ -138,6 +138,7 @@ MODULES: Dict[str, List[str]] = {
         # break collection of the selection itself (mutmut refuses to run); the pytester runs load the plugin.
         # test_report_paths.py imports the plugin's modules before any pytester run (which would drop them afterwards)
         "-pno:cors", "tests/unit/plugin/test_report_paths.py", "tests/plugin/test_item_records.py",
+        "tests/plugin/test_yaml_collection.py",
         "tests/plugin/test_speed_behaviour.py::test_the_marker_fixture_is_set_up_only_for_marked_items_and_in_its_autouse_place",
         "tests/plugin/test_speed_behaviour.py::test_items_sharing_a_fixture_closure_still_get_every_fixture",
         "tests/plugin/test_speed_behaviour.py::test_yaml_items_structured_ids_are_what_pytest_parses_from_their_node_ids",
