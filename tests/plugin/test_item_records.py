@@ -361,3 +361,20 @@ def test_a_test_that_failed_before_its_checks_has_nothing_judged_stale(project):
     assert "  stale  " not in result.stdout.str()
     project.pytester.makepyfile(test_fixture=FIXTURE_TEST.replace("    cors.check_contract", "    return\n    cors.check_contract"))
     project.run().stdout.fnmatch_lines(["  stale  test_fixture.py::test_fixture::fixture-made: the contract no longer exists"])
+
+
+def test_fixtures_per_test_lists_the_marker_fixture_only_for_marked_tests(project):
+    """The autouse fixture that runs marker contracts is left out of unmarked items, as --fixtures-per-test shows."""
+    project.pytester.makepyfile(
+        test_api="import pytest\n\n\n@pytest.fixture\ndef thing():\n    return 1\n\n\ndef test_plain(thing):\n    pass\n\n\n"
+        "@pytest.mark.cors('/api', origins=['https://app.example.com'])\ndef test_marked(thing):\n    pass\n"
+    )
+    lines = project.run("--fixtures-per-test", "-v").stdout.lines
+    listed, current = {}, ""
+    for line in lines:
+        if line.startswith("-") and "fixtures used by " in line:
+            current = line.split("fixtures used by ")[1].split()[0]
+        elif current and " -- " in line and not line.startswith(" "):
+            listed.setdefault(current, []).append(line.split(" -- ")[0])
+    assert ("thing" in listed["test_plain"], "_cors_marker_contracts" in listed["test_plain"]) == (True, False)
+    assert ("thing" in listed["test_marked"], "_cors_marker_contracts" in listed["test_marked"]) == (True, True)
