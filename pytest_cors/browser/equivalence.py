@@ -6,7 +6,7 @@ when every field in which they differ cannot matter for that fetch():
 
 * a few fields never decide anything (the names; how long a preflight is cached);
 * some only matter when the fetch() has something (an ``Authorization`` header, a ``Range``
-  header, a repeated header, a header one engine drops, cookies to send);
+  header, a repeated header, a header one engine drops, cookies to send, a first URL at the page's own origin);
 * any other difference, including a field added later, counts as mattering.
 
 So the answer errs one way only: ``False`` when unsure. A check uses it to skip simulating the
@@ -20,6 +20,7 @@ import dataclasses
 from typing import Any, Dict, List, Tuple
 
 from pytest_cors.browser.exchange import FetchRequest, header_pairs, memo
+from pytest_cors.browser.origins import NULL_ORIGIN, same_origin
 from pytest_cors.browser.profiles import BrowserProfile
 
 #: Fields that never change whether or why a read is blocked: what is printed, how long a preflight is cached.
@@ -35,6 +36,8 @@ COOKIE_FIELDS = frozenset(
         "supports_partitioned_cookies",
     }
 )
+#: Fields read only when the fetch() began at the page's own origin (see :mod:`pytest_cors.browser.fetch`).
+BEGAN_HOME_FIELDS = frozenset({"same_origin_start_credentials_redirects", "refuses_userinfo_redirect"})
 _FIELDS = tuple(field.name for field in dataclasses.fields(BrowserProfile))
 #: (a, b) by identity -> the fields in which they differ that may decide, with both values (a few profile pairs per run).
 #: Each entry holds ``a`` and ``b`` too: it keeps them alive, so no other profile can take their ids while it exists.
@@ -72,6 +75,8 @@ def field_matters(name: str, a: Any, b: Any, names: List[str], fetch: FetchReque
         return "range" in names
     if name in COOKIE_FIELDS:
         return fetch.credentials and bool(fetch.cookies)
+    if name in BEGAN_HOME_FIELDS:  # read only on the hops of a fetch() that began at the page's own origin
+        return fetch.origin != NULL_ORIGIN and same_origin(fetch.url, fetch.origin)
     return True
 
 

@@ -373,7 +373,7 @@ def _follow_redirect(hop: _Hop, response: HttpResponse, unsafe: List[str], log: 
         return log.blocked(rules.Failure(rules.REDIRECT_TOO_MANY, False, None, response.status), url)
     if urlsplit(location).scheme.lower() not in ("http", "https"):
         return log.blocked(rules.Failure(rules.REDIRECT_SCHEME, False, location, response.status), url, location=location)
-    if url_has_credentials(location):
+    if url_has_credentials(location) and (log.profile.refuses_userinfo_redirect or hop.cors or not same_origin(location, log.fetch.origin)):
         return log.blocked(rules.Failure(rules.REDIRECT_CREDENTIALS, False, location, response.status), url, location=location)
     return _next_hop(hop, response.status, location, unsafe, log)
 

@@ -114,6 +114,9 @@ class BrowserProfile:
     #: ``credentials: 'same-origin'`` (WebKit 2.38: the first hop's credentials policy sticks), while
     #: the final response is not?
     same_origin_start_credentials_redirects: bool = False
+    #: Is a redirect to a URL with ``user:password@`` refused even from and to the page's own origin (Chromium,
+    #: with no console message), or only once CORS is involved (Firefox, WebKit: from or to another origin)?
+    refuses_userinfo_redirect: bool = False
     # --- cookies (pytest_cors.browser.cookies; measured by tests/browser/cookie_harness.py) ---
     #: Is a cookie without SameSite treated as Lax on cross-site requests (Chromium), or as None?
     unset_samesite_is_lax: bool = True
@@ -171,6 +174,8 @@ CHROME = replace(
     # Measured on Chromium 156 (headless, fresh profile): no cookie reaches a cross-site API.
     third_party_cookies=ThirdPartyCookies.BLOCKED,
     range_position_max=2**63 - 2,
+    # Measured on Chromium 156 (so-get-302-page-userinfo): a userinfo redirect is refused at the page's origin too.
+    refuses_userinfo_redirect=True,
 )
 
 FIREFOX = replace(

@@ -10,10 +10,18 @@ from __future__ import annotations
 import dataclasses
 from typing import Dict, List, Tuple
 
+import pytest
 from hypothesis import example, given, strategies as st
 
 from pytest_cors.browser.cookies import Cookie, SameSite
-from pytest_cors.browser.equivalence import COOKIE_FIELDS, NEVER_DECIDING, decide_alike, differences, field_matters
+from pytest_cors.browser.equivalence import (
+    BEGAN_HOME_FIELDS,
+    COOKIE_FIELDS,
+    NEVER_DECIDING,
+    decide_alike,
+    differences,
+    field_matters,
+)
 from pytest_cors.browser.exchange import FetchRequest, HttpRequest, HttpResponse
 from pytest_cors.browser.fetch import simulate_fetch
 from pytest_cors.browser.profiles import CHROME, FIREFOX, SAFARI, SPEC, BrowserProfile, ThirdPartyCookies
@@ -38,10 +46,20 @@ def test_the_differences_are_the_deciding_fields_in_field_order_with_both_values
         ("dropped_request_headers", frozenset({"user-agent"}), frozenset()),
         ("safelists_joined_values", True, False),
         ("range_position_max", 2**63 - 2, RANGE_POSITION_MAX),
+        ("refuses_userinfo_redirect", True, False),
         ("third_party_cookies", ThirdPartyCookies.BLOCKED, ThirdPartyCookies.SENT),
     )
     assert differences(SPEC, CHROME)[0] == ("authorization_covered_by_wildcard", False, True)
     assert differences(SPEC, SPEC) == ()
+
+
+@pytest.mark.parametrize("name", sorted(BEGAN_HOME_FIELDS))
+def test_fields_of_a_fetch_begun_at_the_page_origin_matter_only_there(name):
+    other = dataclasses.replace(SPEC, name="x", **{name: not getattr(SPEC, name)})
+    assert decide_alike(other, SPEC, fetch(("Authorization", "x"), credentials=True))  # begins at the API
+    home = FetchRequest(f"{PAGE}/start", PAGE, "PUT")
+    assert not decide_alike(other, SPEC, home)
+    assert decide_alike(other, SPEC, dataclasses.replace(home, origin="null", url="https://app.example/start"))
 
 
 def test_names_and_cache_times_are_no_difference():

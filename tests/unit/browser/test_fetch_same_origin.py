@@ -197,3 +197,23 @@ def test_a_withheld_same_origin_request_is_allowed_and_same_origin(profile):
     fetch = FetchRequest(url=HOME, origin=PAGE, method="DELETE")
     verdict = simulate_fetch(fetch, profile, withhold)
     assert verdict.allowed and verdict.same_origin and verdict.actual_withheld and verdict.exchanges == ()
+
+
+@pytest.mark.parametrize("profile", ALL, ids=ids)
+def test_a_userinfo_redirect_within_the_page_origin_is_refused_by_chromium_only(profile):
+    # so-get-302-page-userinfo: Firefox and WebKit follow it (no CORS involved); Chromium refuses it
+    location = "https://u:p@app.example/next"
+    verdict, server = run(profile, {("GET", HOME): moved(location), ("GET", location): final()})
+    refused = profile is CHROME
+    assert verdict.allowed is not refused and verdict.same_origin is not refused
+    assert verdict.failure == (v.Failure(v.REDIRECT_CREDENTIALS, False, location, 302) if refused else None)
+    assert server.wire() == [("GET", HOME, None)] + ([] if refused else [("GET", location, None)])
+    assert [p.refuses_userinfo_redirect for p in ALL] == [True, False, False, False]
+
+
+@pytest.mark.parametrize("profile", ALL, ids=ids)
+def test_a_userinfo_redirect_to_the_api_is_refused_everywhere(profile):
+    location = "https://u:p@api.example/data"  # so-get-302-api-userinfo
+    verdict, server = run(profile, {("GET", HOME): moved(location), ("GET", location): final((ACAO, "*"))})
+    assert verdict.failure == v.Failure(v.REDIRECT_CREDENTIALS, False, location, 302)
+    assert server.wire() == [("GET", HOME, None)]
