@@ -63,7 +63,7 @@ def _schema_values(option: str, key: str, values: Sequence[str]) -> Tuple[str, .
     if not values:
         return ()
     try:
-        contract = parse_contract({"path": "/", "deny_origins": [_VALIDATION_ORIGIN], key: list(values)}, where=option)
+        contract = parse_contract({"path": "/", "deny_origins": [_VALIDATION_ORIGIN], key: list(values)})
     except ContractError as exc:
         raise UsageError(f"{option}: {exc.message}") from None
     if key == "methods":
@@ -99,7 +99,7 @@ def _endpoints(args: argparse.Namespace) -> Tuple[Tuple[Endpoint, ...], Optional
             found.setdefault(endpoint.path, endpoint)
     for text in args.path:
         try:
-            path = parse_contract({"path": text, "deny_origins": [_VALIDATION_ORIGIN]}, where="--path").path
+            path = parse_contract({"path": text, "deny_origins": [_VALIDATION_ORIGIN]}).path
         except ContractError as exc:
             raise UsageError(f"--path: {exc.message}") from None
         found.setdefault(path, Endpoint(path))

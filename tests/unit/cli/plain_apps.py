@@ -24,3 +24,7 @@ def racing(environ, start_response):
         with open("cors_api.yaml", "w") as handle:
             handle.write("# written by someone else\n")
     return allowing(environ, start_response)
+
+#: APP, and with credentials four origins an attacker can get: four independent critical findings.
+leaky = Server({origin: Grant(("GET",), credentials=True) for origin in (
+    APP, "null", "http://app.example.com", "https://app.example.com:8443", "https://evil.app.example.com")})
