@@ -31,6 +31,8 @@ VALID_HOST_EXAMPLE = "(e.g. http://localhost:8000 or https://staging.example.com
         ("example", "https://example"),  # not host-like: https, no guess
         ("ftp://files.example.com", "https://files.example.com"),  # another scheme is replaced, not kept behind https://
         ("ws://localhost:8000/socket", "http://localhost:8000/socket"),
+        # only the scheme typed first is replaced: a URL in the query stays whole
+        ("ftp://files.example.com/?next=http://x", "https://files.example.com/?next=http://x"),
     ],
 )
 def test_a_url_without_its_scheme_suggests_http_for_local_hosts_and_https_elsewhere(typed, meant):
