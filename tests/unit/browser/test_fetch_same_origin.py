@@ -38,6 +38,14 @@ def final(*headers):
 
 
 @pytest.mark.parametrize("profile", ALL, ids=ids)
+def test_a_same_origin_response_hides_both_cookie_headers_and_keeps_empty_ones(profile):
+    # Fetch's forbidden response-header names are Set-Cookie and Set-Cookie2, in any case
+    response = HttpResponse(200, (("SET-COOKIE2", "a=b"), ("set-cookie", "c=d"), ("X-Empty", "")))
+    verdict, _ = run(profile, {("*", HOME): response})
+    assert verdict.readable_headers == {"x-empty": ""}
+
+
+@pytest.mark.parametrize("profile", ALL, ids=ids)
 @pytest.mark.parametrize("url", [f"{PAGE}/api", "https://APP.example:443/api", f"{PAGE}/"])
 def test_a_same_origin_fetch_is_sent_without_preflight_or_cors_check(profile, url):
     response = HttpResponse(404, (("X-Custom", "1"), ("Set-Cookie", "a=b"), ("x-custom", "2")))
