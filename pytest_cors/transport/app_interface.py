@@ -51,8 +51,8 @@ def detect_interface(app: Any) -> AppInterface:
     return AppInterface.WSGI
 
 
-def choose_interface(app: Any, forced: str, where: str) -> AppInterface:
-    """``forced`` is auto, wsgi or asgi.
+def choose_interface(app: Any, forced: str, where: str, name: Optional[str] = None) -> AppInterface:
+    """``forced`` is auto, wsgi or asgi; ``name`` is the ``module:attr`` the user gave, for the error.
 
     Forcing WSGI on an app whose shape is certainly ASGI (``async def``) is a configuration
     error: calling it as WSGI would only end in a TypeError deep inside the WSGI transport.
@@ -63,7 +63,7 @@ def choose_interface(app: Any, forced: str, where: str) -> AppInterface:
         raise CorsConfigurationError(f"{where}: {forced!r} is not one of {', '.join(INTERFACE_CHOICES)}")
     if forced == AppInterface.WSGI.value and detect_interface(app) is AppInterface.ASGI:
         raise CorsConfigurationError(
-            f"{where}: wsgi was forced, but {describe_app(app)} is an ASGI app (its call is async def); "
+            f"{where}: wsgi was forced, but {describe_app(app, name)} is an ASGI app (its call is async def); "
             f"use {where} asgi, or auto to detect it"
         )
     return AppInterface(forced)

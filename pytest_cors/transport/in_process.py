@@ -23,6 +23,6 @@ def app_transport(
     where: str = "--cors-app-interface",
 ) -> InProcessTransport:
     """The transport for ``app``; ``interface`` (auto, wsgi, asgi) comes from --cors-app-interface."""
-    if choose_interface(app, interface, where) is AppInterface.ASGI:
+    if choose_interface(app, interface, where, name) is AppInterface.ASGI:
         return AsgiTransport(app, origin, loop=loop, timeout=timeout, name=name)
     return WsgiTransport(app, origin, name=name)

@@ -125,7 +125,7 @@ def test_an_asgi_app_forced_to_wsgi_is_a_one_line_error(pytester):
     result = run(pytester, "--cors-app", "asgiapp:fastapi_app", "--cors-app-interface", "wsgi")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines([
-        "--cors-app-interface: wsgi was forced, but fastapi.applications.FastAPI instance is an ASGI app "
+        "--cors-app-interface: wsgi was forced, but asgiapp:fastapi_app is an ASGI app "
         "(its call is async def); use --cors-app-interface asgi, or auto to detect it",
     ])
     result.stdout.no_fnmatch_line("*pytest_cors/transport*")

@@ -97,6 +97,9 @@ def test_app_transport_serves_the_app_as_told():
         assert wsgi.describe() == "WSGI app app.wsgi:app served as https://api.example.com"
         with pytest.raises(CorsConfigurationError, match=r"^--cors-app-interface: wsgi was forced, but "):
             app_transport(asgi_apps.echo_scope, "http://testserver", interface="wsgi", loop=loop, timeout=1)
+        # the app as the user named it (--cors-app module:attr), not as the object it is
+        with pytest.raises(CorsConfigurationError, match=r"^--cors-app-interface: wsgi was forced, but api:app is an ASGI app "):
+            app_transport(asgi_apps.echo_scope, "http://testserver", interface="wsgi", loop=loop, timeout=1, name="api:app")
     finally:
         loop.close()
 
