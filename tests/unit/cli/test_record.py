@@ -140,7 +140,7 @@ def test_output_to_stdout(record):
         (["--app", "unit.cli.shop_apps:shop", "--path", "/a", "--origin", "https://a.example", "--browser", "opera"], "--browser: unknown browser profile 'opera'"),
         (["--url", "https://a.example", "--path", "/a", "--origin", "https://b.example", "--ca-bundle", "nope.pem"], "--ca-bundle: 'nope.pem' is not a file"),
         (["--app", "unit.cli.shop_apps:starlette_shop", "--app-interface", "wsgi", "--path", "/a", "--origin", "https://a.example"],
-         "--app-interface: wsgi was forced, but starlette.applications.Starlette instance is an ASGI app"),
+         "--app-interface: wsgi was forced, but unit.cli.shop_apps:starlette_shop is an ASGI app"),
     ],
 )
 def test_usage_errors_exit_2_and_name_the_option(record, pytester, capsys, args, message):
