@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Iterator, List
 
 import pytest
-from werkzeug.serving import make_server
 
 from pytest_cors.cli.main import main
 
+from ..record.servers import serve
 from .shop_apps import shop
 
 APP = "unit.cli.shop_apps"
@@ -32,14 +31,8 @@ def record(monkeypatch, pytester, capsys):
 @pytest.fixture
 def live_shop() -> Iterator[str]:
     """The Flask shop served over real HTTP on 127.0.0.1 (an ephemeral port)."""
-    server = make_server("127.0.0.1", 0, shop, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with serve(shop) as url:
+        yield url
 
 
 def shop_args(*extra: str) -> List[str]:
