@@ -129,6 +129,6 @@ def basic_readable(response: HttpResponse) -> Dict[str, str]:
     result: Dict[str, str] = {}
     for name, _ in response.headers:
         lowered = name.lower()
-        if lowered not in ("set-cookie", "set-cookie2") and lowered not in result:
+        if lowered not in NEVER_EXPOSED and lowered not in result:
             result[lowered] = response.header(lowered) or ""
     return result

@@ -15,6 +15,7 @@ from collections import abc  # isinstance checks: typing.Mapping's are several t
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
 
 from pytest_cors.audit.catalogue import PROBE_IDS
+from pytest_cors.browser.cors_headers import NEVER_EXPOSED
 from pytest_cors.browser.origins import OriginError, parse_origin
 from pytest_cors.browser.safelist import (
     FORBIDDEN_REQUEST_HEADERS,
@@ -176,7 +177,7 @@ def _request_headers(locate: Locate, value: Any) -> Tuple[Tuple[str, str], ...]:
 def _expose_headers(locate: Locate, value: Any) -> Tuple[str, ...]:
     headers = tuple(_header_name(locate, p, n, "expose_headers") for p, n in string_list(locate, "expose_headers", value))
     for header in headers:
-        if header.lower() in ("set-cookie", "set-cookie2"):
+        if header.lower() in NEVER_EXPOSED:
             raise fail_at(locate, ("expose_headers",), f"expose_headers: {header!r} is never readable by JavaScript, whatever the server sends")
     return headers
 

@@ -97,7 +97,7 @@ def configured_app_header(config: pytest.Config, settings: CorsSettings) -> str:
     sys.path[:0] = extra
     try:
         app = import_app(spec, settings.app.source)
-        interface = choose_interface(app, settings.app_interface, "--cors-app-interface", spec).value.upper()
+        interface = choose_interface(app, settings.app_interface, "--cors-app-interface").value.upper()
     except CorsConfigurationError:
         return f"in-process app {spec} served as {settings.app_origin} (not importable yet: the first test says why)"
     finally:

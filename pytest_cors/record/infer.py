@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from pytest_cors.browser import rules
+from pytest_cors.browser.cors_headers import NEVER_EXPOSED
 from pytest_cors.browser.safelist import parse_token_list
 from pytest_cors.contract.model import ANY_ORIGIN
 from pytest_cors.record.probe import Cell, Outcome, Request
 
 #: Exposed names never written: ``*`` is not a header name, Set-Cookie is never readable.
-NOT_RECORDED_EXPOSED = frozenset({"*", "set-cookie", "set-cookie2"})
+NOT_RECORDED_EXPOSED = frozenset({"*"}) | NEVER_EXPOSED
 
 
 @dataclass(frozen=True)
